@@ -1,0 +1,45 @@
+"""The `kommunmal` command: one subcommand per module in this package, each a thin layer on the core.
+
+Exit codes (as pySHACL's): 0 success / conforms, 1 the data does not conform, 2 unusable input or an
+unreachable service, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kommunmal import __version__
+from kommunmal.errors import KommunmalError
+
+COMMANDS = ("build", "validate", "export", "serve", "analyse", "kolada")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="kommunmal",
+        description="Kommunala mål som länkade data: bygg, validera, publicera och analysera.",
+    )
+    top.add_argument("--version", action="version", version=f"kommunmal {__version__}")
+    top.add_argument("--base-iri", help="base IRI of minted IRIs (setting KOMMUNMAL_BASE_IRI)")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"kommunmal.cli.{name}").register(sub)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KommunmalError as exc:
+        print(f"kommunmal {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Settings: one table of names, defaults and help; read from KOMMUNMAL_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from kommunmal import resources
+
+
+class Setting(NamedTuple):
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_iri", "https://w3id.org/kommunmal/",
+            "Base IRI of every IRI the data mints; the vocabulary namespace is {base_iri}def/kommunmal#"),
+    Setting("public_url", "http://127.0.0.1:8000/",
+            "Address the server is reached at; IRIs under base_iri are served from here"),
+    Setting("release_dir", "build", "Folder that `build` writes releases to and `serve` reads the current one from"),
+    Setting("data_dir", None, "Source data (default: the embedded data/ folder)"),
+    Setting("ontology_dir", None, "Vocabulary files (default: the embedded ontology/ folder)"),
+    Setting("shapes_dir", None, "SHACL shapes (default: the embedded shapes/ folder)"),
+    Setting("sparql_timeout_s", 10.0, "Hard time limit per SPARQL query, in seconds; the worker running it is killed"),
+    Setting("sparql_max_rows", 10000, "Most result rows (or triples) one query returns; more are cut and signalled"),
+    Setting("sparql_workers", 2, "Worker processes that evaluate SPARQL queries"),
+    Setting("max_body_bytes", 1024 * 1024, "Largest request body accepted (413 above)"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_iri: str
+    public_url: str
+    release_dir: Path
+    data_dir: Path
+    ontology_dir: Path
+    shapes_dir: Path
+    sparql_timeout_s: float
+    sparql_max_rows: int
+    sparql_workers: int
+    max_body_bytes: int
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then KOMMUNMAL_<NAME> variables, then keyword overrides (e.g. from CLI flags)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for s in SETTINGS:
+            raw = env.get(f"KOMMUNMAL_{s.name.upper()}")
+            values[s.name] = raw if raw is not None else s.default
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        values["data_dir"] = values["data_dir"] or resources.data_dir()
+        values["ontology_dir"] = values["ontology_dir"] or resources.ontology_dir()
+        values["shapes_dir"] = values["shapes_dir"] or resources.shapes_dir()
+        return cls(**{f.name: _coerce(f.type, values[f.name]) for f in fields(cls)})
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def vocab(self) -> str:
+        """The vocabulary namespace."""
+        return self.base_iri + "def/kommunmal#"
+
+
+def _coerce(type_name: Any, value: Any) -> Any:
+    kind = str(type_name)
+    if kind == "Path":
+        return Path(value)
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    if kind == "str":
+        value = str(value)
+    return value

@@ -1,0 +1,61 @@
+"""The one place that knows the IRI and URL scheme: things under /id/, documents about them under /doc/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Iris:
+    """IRIs minted under a base (`https://w3id.org/kommunmal/`), and the matching local URLs of a server."""
+
+    base: str
+
+    @property
+    def vocab(self) -> str:
+        return self.base + "def/kommunmal#"
+
+    @property
+    def ontology(self) -> str:
+        return self.base + "def/kommunmal"
+
+    @property
+    def dataset(self) -> str:
+        return self.base + "id/dataset/kommunmal"
+
+    @property
+    def catalog(self) -> str:
+        return self.base + "id/catalog"
+
+    @property
+    def sparql_service(self) -> str:
+        return self.base + "id/service/sparql"
+
+    @property
+    def sparql(self) -> str:
+        return self.base + "sparql"
+
+    def dump(self, extension: str) -> str:
+        return f"{self.base}dumps/kommunmal.{extension}"
+
+    def graph(self, name: str) -> str:
+        return f"{self.base}graph/{name}"
+
+    def is_local(self, iri: str) -> bool:
+        return iri.startswith(self.base)
+
+    def thing_to_doc(self, iri: str) -> str | None:
+        """`{base}id/x` -> `{base}doc/x`; None for IRIs outside /id/."""
+        prefix = self.base + "id/"
+        return self.base + "doc/" + iri[len(prefix):] if iri.startswith(prefix) else None
+
+    def doc_to_thing(self, iri: str) -> str | None:
+        prefix = self.base + "doc/"
+        return self.base + "id/" + iri[len(prefix):] if iri.startswith(prefix) else None
+
+    def to_url(self, iri: str, public_url: str) -> str:
+        """Where a server running at `public_url` answers for `iri` (the IRI itself when it is not ours)."""
+        return public_url + iri[len(self.base):] if iri.startswith(self.base) else iri
+
+    def from_url(self, url: str, public_url: str) -> str:
+        return self.base + url[len(public_url):] if url.startswith(public_url) else url

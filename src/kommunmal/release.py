@@ -1,0 +1,206 @@
+"""Build a release: load, validate, and only when it conforms write dumps, VoID, checksums and the store.
+
+Layout of the release folder (`--out`, default `build/`):
+
+    releases/<id>/   kommunmal.{trig,nq,ttl,nt,jsonld}  void.ttl  validation.ttl  SHA256SUMS  release.json  store/
+    current          symlink to the newest release, swapped atomically
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from kommunmal import __version__
+from kommunmal.config import Settings
+from kommunmal.dataset import Source, load, union_graph
+from kommunmal.errors import NotConformant, NotFound
+from kommunmal.formats import FORMATS
+from kommunmal.iris import Iris
+from kommunmal.validation import Report, load_shapes, validate
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DUMP_NAME = "kommunmal"
+DUMP_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld")
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Release:
+    """A finished, validated release folder."""
+
+    path: Path
+
+    @property
+    def meta(self) -> dict:
+        return json.loads((self.path / "release.json").read_text(encoding="utf-8"))
+
+    @property
+    def id(self) -> str:
+        return self.path.name
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / "store"
+
+    def dump(self, format_name: str) -> Path:
+        return self.path / f"{DUMP_NAME}.{FORMATS[format_name].extension}"
+
+    @classmethod
+    def current(cls, release_dir: Path) -> Release:
+        link = Path(release_dir) / "current"
+        if not (link / "release.json").exists():
+            raise NotFound(f"no release in {release_dir}: run `kommunmal build --out {release_dir}` first")
+        return cls(link.resolve())
+
+
+def build(settings: Settings, out: Path | None = None, progress: Progress | None = None) -> tuple[Release, Report]:
+    """Load and validate the sources; write a release only if they conform. Raises NotConformant otherwise."""
+    say = progress or (lambda _msg: None)
+    out = Path(out or settings.release_dir)
+    started = time.monotonic()
+    say("Läser källor / reading sources …")
+    dataset, sources = load(settings)
+    say(f"  {len(sources)} filer, {len(dataset)} tripplar / files, triples")
+    say("Validerar mot SHACL / validating against SHACL …")
+    report = validate(dataset, load_shapes(settings), sources)
+    if not report.conforms:
+        raise NotConformant(report.text())
+    say(f"  konform, {len(report.warnings)} varningar / conforms, warnings")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "releases").mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    staging.chmod(0o755)
+    try:
+        release_id = _write(settings, dataset, sources, report, staging, say)
+        final = out / "releases" / release_id
+        if final.exists():
+            shutil.rmtree(staging)
+        else:
+            staging.rename(final)
+        _point_current(out, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    say(f"Release {release_id} klar på {time.monotonic() - started:.1f} s / ready: {final}")
+    return Release(final), report
+
+
+def _write(settings: Settings, dataset: Dataset, sources: list[Source], report: Report, folder: Path,
+           say: Progress) -> str:
+    union = union_graph(dataset)
+    for prefix, ns in _prefixes(settings).items():
+        dataset.bind(prefix, ns, override=True)
+        union.bind(prefix, ns, override=True)
+    say("Skriver dumpar / writing dumps …")
+    for name in DUMP_FORMATS:
+        fmt = FORMATS[name]
+        target = folder / f"{DUMP_NAME}.{fmt.extension}"
+        source = dataset if fmt.kind == "dataset" else union
+        source.serialize(destination=target, format=fmt.rdflib, encoding="utf-8")
+        say(f"  {target.name}")
+    nquads = (folder / f"{DUMP_NAME}.nq").read_bytes()
+    digest = hashlib.sha256(b"\n".join(sorted(nquads.splitlines()))).hexdigest()
+    release_id = digest[:16]
+    void = describe(settings, dataset, sources)
+    void.serialize(destination=folder / "void.ttl", format="turtle", encoding="utf-8")
+    report.graph.serialize(destination=folder / "validation.ttl", format="turtle", encoding="utf-8")
+    say("Laddar den inbäddade lagringen / loading the embedded store …")
+    store = pyoxigraph.Store(str(folder / "store"))
+    store.bulk_load(path=str(folder / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.optimize()
+    del store
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sums.items()), encoding="utf-8")
+    meta = {
+        "id": release_id,
+        "content_sha256": digest,
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "kommunmal_version": __version__,
+        "base_iri": settings.base_iri,
+        "triples": len(union),
+        "quads": len(nquads.splitlines()),
+        "graphs": {str(s.graph): {"file": s.path.name, "role": s.role} for s in sources},
+        "warnings": len(report.warnings),
+        "files": {n: {"sha256": h, "bytes": (folder / n).stat().st_size} for n, h in sums.items()},
+    }
+    (folder / "release.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return release_id
+
+
+def _point_current(out: Path, final: Path) -> None:
+    link = out / "current"
+    tmp = out / f".current-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    tmp.symlink_to(final.relative_to(out))
+    os.replace(tmp, link)
+
+
+def _prefixes(settings: Settings) -> dict[str, str]:
+    base = settings.base_iri
+    return {
+        "km": settings.vocab,
+        "goal": base + "id/ostersund/budget-2024/goal/",
+        "para": base + "id/ostersund/budget-2024/paragraph/",
+        "action": base + "id/ostersund/budget-2024/action/",
+        "ostorg": base + "id/ostersund/org/",
+        "sdg": "http://metadata.un.org/sdg/",
+        "sdgo": "http://metadata.un.org/sdg/ontology#",
+        "org": "http://www.w3.org/ns/org#",
+        "cv": "http://data.europa.eu/m8g/",
+        "prov": "http://www.w3.org/ns/prov#",
+        "qb": "http://purl.org/linked-data/cube#",
+    }
+
+
+def describe(settings: Settings, dataset: Dataset, sources: list[Source]) -> Graph:
+    """VoID description of the whole dataset and of each named graph."""
+    iris = Iris(settings.base_iri)
+    g = Graph()
+    g.bind("void", VOID)
+    g.bind("dct", DCTERMS)
+    ds = URIRef(iris.dataset)
+    union = union_graph(dataset)
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, DCTERMS.title, Literal("Kommunövergripande mål som länkade data", lang="sv")))
+    g.add((ds, DCTERMS.title, Literal("Municipal overarching goals as linked data", lang="en")))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(iris.sparql)))
+    g.add((ds, VOID.uriSpace, Literal(settings.base_iri + "id/")))
+    for name in DUMP_FORMATS:
+        g.add((ds, VOID.dataDump, URIRef(iris.dump(FORMATS[name].extension))))
+    g.add((ds, VOID.triples, Literal(len(union), datatype=XSD.integer)))
+    g.add((ds, VOID.entities, Literal(len(set(union.subjects())), datatype=XSD.integer)))
+    for vocab in ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#",
+                  "http://purl.org/dc/terms/", "http://metadata.un.org/sdg/ontology#", settings.vocab):
+        g.add((ds, VOID.vocabulary, URIRef(vocab)))
+    for source in sources:
+        graph = dataset.graph(source.graph)
+        g.add((ds, VOID.subset, source.graph))
+        g.add((source.graph, RDF.type, VOID.Dataset))
+        g.add((source.graph, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+        g.add((source.graph, DCTERMS.source, Literal(source.path.name)))
+    classes: dict = {}
+    for _s, cls in union.subject_objects(RDF.type):
+        classes[cls] = classes.get(cls, 0) + 1
+    for index, (cls, count) in enumerate(sorted(classes.items(), key=lambda kv: str(kv[0]))):
+        part = URIRef(f"{iris.dataset}#class-{index}")
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
+    return g

@@ -1,0 +1,56 @@
+"""`create_app(settings)`: the FastAPI application; the whole URL surface is the ROUTERS list below."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from kommunmal.config import Settings
+from kommunmal.release import Release
+from kommunmal.store import Store
+from kommunmal.web.routes import analysis, catalog, dumps, linked_data, meta, pages, sparql
+
+# Order matters: fixed paths first, the linked-data catch-alls (/id/…, /doc/…) last.
+ROUTERS = (
+    meta.router,
+    sparql.router,
+    catalog.router,
+    dumps.router,
+    analysis.router,
+    pages.router,
+    linked_data.router,
+)
+
+
+def create_app(settings: Settings | None = None, release: Release | None = None) -> FastAPI:
+    """Build the app for one release (default: the current release in settings.release_dir)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.release = release or Release.current(settings.release_dir)
+        app.state.store = Store(app.state.release.store_path)
+        for hook in app.state.startup_hooks:
+            await hook(app)
+        try:
+            yield
+        finally:
+            for hook in app.state.shutdown_hooks:
+                await hook(app)
+
+    app = FastAPI(
+        title="kommunmal",
+        summary="Kommunala mål som länkade data / municipal goals as linked data",
+        lifespan=lifespan,
+        docs_url="/-/docs",
+        redoc_url=None,
+        openapi_url="/-/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.startup_hooks = []
+    app.state.shutdown_hooks = []
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

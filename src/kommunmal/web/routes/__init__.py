@@ -1,0 +1,1 @@
+"""One module per part of the URL surface; web/app.py lists them in order."""

@@ -17,10 +17,16 @@ class Setting(NamedTuple):
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("base_iri", "https://w3id.org/kommunmal/",
-            "Base IRI of every IRI the data mints; the vocabulary namespace is {base_iri}def/kommunmal#"),
-    Setting("public_url", "http://127.0.0.1:8000/",
-            "Address the server is reached at; IRIs under base_iri are served from here"),
+    Setting(
+        "base_iri",
+        "https://w3id.org/kommunmal/",
+        "Base IRI of every IRI the data mints; the vocabulary namespace is {base_iri}def/kommunmal#",
+    ),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8000/",
+        "Address the server is reached at; IRIs under base_iri are served from here",
+    ),
     Setting("release_dir", "build", "Folder that `build` writes releases to and `serve` reads the current one from"),
     Setting("data_dir", None, "Source data (default: the embedded data/ folder)"),
     Setting("ontology_dir", None, "Vocabulary files (default: the embedded ontology/ folder)"),
@@ -28,7 +34,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_timeout_s", 10.0, "Hard time limit per SPARQL query, in seconds; the worker running it is killed"),
     Setting("sparql_max_rows", 10000, "Most result rows (or triples) one query returns; more are cut and signalled"),
     Setting("sparql_workers", 2, "Worker processes that evaluate SPARQL queries"),
+    Setting(
+        "sparql_cache_bytes",
+        64 * 1024 * 1024,
+        "Memory for cached SPARQL answers (a release never changes); 0 turns the cache off",
+    ),
     Setting("max_body_bytes", 1024 * 1024, "Largest request body accepted (413 above)"),
+    # The catalog's contact point. No functional mailbox of the municipality could be sourced, so the default is a
+    # placeholder in the reserved .invalid domain: the data steward must set it before registries harvest /catalog.
+    Setting(
+        "contact_email",
+        "dataansvarig@kommunmal.invalid",
+        "E-mail address of the catalog's contact point (dcat:contactPoint); a placeholder until set",
+    ),
+    Setting(
+        "contact_name",
+        "Östersunds kommun",
+        "Name of the catalog's contact point (vcard:fn): a function or unit, not a person",
+    ),
 )
 
 
@@ -43,7 +66,10 @@ class Settings:
     sparql_timeout_s: float
     sparql_max_rows: int
     sparql_workers: int
+    sparql_cache_bytes: int
     max_body_bytes: int
+    contact_email: str
+    contact_name: str
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

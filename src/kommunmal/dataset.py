@@ -71,8 +71,9 @@ def parse_file(path: Path, base_iri: str, into: Graph | None = None) -> Graph:
         graph.parse(path, format=fmt, publicID=base_iri)
     except BadSyntax as exc:
         reason = getattr(exc, "_why", str(exc))
-        raise SourceError(path, f"{fmt} syntax error: {reason}; fix the file and run again",
-                          line=exc.lines + 1) from None
+        raise SourceError(
+            path, f"{fmt} syntax error: {reason}; fix the file and run again", line=exc.lines + 1
+        ) from None
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise SourceError(path, f"{fmt} syntax error: {exc}; fix the file and run again", line=line) from None

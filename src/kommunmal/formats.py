@@ -30,24 +30,72 @@ _W3 = "http://www.w3.org/ns/formats/"
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("turtle", "text/turtle", "ttl", "graph", "turtle", _FT + "RDF_TURTLE", _W3 + "Turtle",
-               "Turtle", ("application/x-turtle",)),
-        Format("ntriples", "application/n-triples", "nt", "graph", "nt", _FT + "RDF_N_TRIPLES", _W3 + "N-Triples",
-               "N-Triples", ("text/plain",)),
-        Format("jsonld", "application/ld+json", "jsonld", "graph", "json-ld", _FT + "JSON_LD", _W3 + "JSON-LD",
-               "JSON-LD"),
-        Format("rdfxml", "application/rdf+xml", "rdf", "graph", "xml", _FT + "RDF_XML", _W3 + "RDF_XML",
-               "RDF/XML", ("application/xml",)),
+        Format(
+            "turtle",
+            "text/turtle",
+            "ttl",
+            "graph",
+            "turtle",
+            _FT + "RDF_TURTLE",
+            _W3 + "Turtle",
+            "Turtle",
+            ("application/x-turtle",),
+        ),
+        Format(
+            "ntriples",
+            "application/n-triples",
+            "nt",
+            "graph",
+            "nt",
+            _FT + "RDF_N_TRIPLES",
+            _W3 + "N-Triples",
+            "N-Triples",
+            ("text/plain",),
+        ),
+        Format(
+            "jsonld", "application/ld+json", "jsonld", "graph", "json-ld", _FT + "JSON_LD", _W3 + "JSON-LD", "JSON-LD"
+        ),
+        Format(
+            "rdfxml",
+            "application/rdf+xml",
+            "rdf",
+            "graph",
+            "xml",
+            _FT + "RDF_XML",
+            _W3 + "RDF_XML",
+            "RDF/XML",
+            ("application/xml",),
+        ),
         Format("trig", "application/trig", "trig", "dataset", "trig", _FT + "RDF_TRIG", _W3 + "TriG", "TriG"),
-        Format("nquads", "application/n-quads", "nq", "dataset", "nquads", _FT + "RDF_N_QUADS", _W3 + "N-Quads",
-               "N-Quads"),
-        Format("srj", "application/sparql-results+json", "srj", "results", "json", _FT + "JSON",
-               _W3 + "SPARQL_Results_JSON", "SPARQL JSON", ("application/json",)),
-        Format("srx", "application/sparql-results+xml", "srx", "results", "xml", _FT + "XML",
-               _W3 + "SPARQL_Results_XML", "SPARQL XML", ("application/xml",)),
+        Format(
+            "nquads", "application/n-quads", "nq", "dataset", "nquads", _FT + "RDF_N_QUADS", _W3 + "N-Quads", "N-Quads"
+        ),
+        Format(
+            "srj",
+            "application/sparql-results+json",
+            "srj",
+            "results",
+            "json",
+            _FT + "JSON",
+            _W3 + "SPARQL_Results_JSON",
+            "SPARQL JSON",
+            ("application/json",),
+        ),
+        Format(
+            "srx",
+            "application/sparql-results+xml",
+            "srx",
+            "results",
+            "xml",
+            _FT + "XML",
+            _W3 + "SPARQL_Results_XML",
+            "SPARQL XML",
+            ("application/xml",),
+        ),
         Format("csv", "text/csv", "csv", "results", "csv", _FT + "CSV", _W3 + "SPARQL_Results_CSV", "CSV"),
-        Format("tsv", "text/tab-separated-values", "tsv", "results", "tsv", _FT + "TSV",
-               _W3 + "SPARQL_Results_TSV", "TSV"),
+        Format(
+            "tsv", "text/tab-separated-values", "tsv", "results", "tsv", _FT + "TSV", _W3 + "SPARQL_Results_TSV", "TSV"
+        ),
         Format("html", "text/html", "html", "html", None, _FT + "HTML", None, "HTML", ("application/xhtml+xml",)),
     )
 }

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from kommunmal import __version__
@@ -100,8 +101,9 @@ def build(settings: Settings, out: Path | None = None, progress: Progress | None
     return Release(final), report
 
 
-def _write(settings: Settings, dataset: Dataset, sources: list[Source], report: Report, folder: Path,
-           say: Progress) -> str:
+def _write(
+    settings: Settings, dataset: Dataset, sources: list[Source], report: Report, folder: Path, say: Progress
+) -> str:
     union = union_graph(dataset)
     for prefix, ns in _prefixes(settings).items():
         dataset.bind(prefix, ns, override=True)
@@ -113,8 +115,8 @@ def _write(settings: Settings, dataset: Dataset, sources: list[Source], report: 
         source = dataset if fmt.kind == "dataset" else union
         source.serialize(destination=target, format=fmt.rdflib, encoding="utf-8")
         say(f"  {target.name}")
-    nquads = (folder / f"{DUMP_NAME}.nq").read_bytes()
-    digest = hashlib.sha256(b"\n".join(sorted(nquads.splitlines()))).hexdigest()
+    quad_count = sum(1 for line in (folder / f"{DUMP_NAME}.nq").read_bytes().splitlines() if line.strip())
+    digest = content_digest(dataset)
     release_id = digest[:16]
     void = describe(settings, dataset, sources)
     void.serialize(destination=folder / "void.ttl", format="turtle", encoding="utf-8")
@@ -134,13 +136,34 @@ def _write(settings: Settings, dataset: Dataset, sources: list[Source], report: 
         "kommunmal_version": __version__,
         "base_iri": settings.base_iri,
         "triples": len(union),
-        "quads": len(nquads.splitlines()),
+        "quads": quad_count,
         "graphs": {str(s.graph): {"file": s.path.name, "role": s.role} for s in sources},
         "warnings": len(report.warnings),
         "files": {n: {"sha256": h, "bytes": (folder / n).stat().st_size} for n, h in sums.items()},
     }
     (folder / "release.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return release_id
+
+
+def content_digest(dataset: Dataset) -> str:
+    """SHA-256 over the sorted N-Quads of the dataset, with blank nodes canonically labelled.
+
+    Blank node labels change on every parse; canonical labels keep the release id stable for the same sources.
+    """
+    lines: list[str] = []
+    for graph in dataset.graphs():
+        if not len(graph):
+            continue
+        name = graph.identifier.n3()
+        plain = Graph()
+        for triple in graph:
+            if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+                plain.add(triple)
+            else:
+                lines.append(f"{triple[0].n3()} {triple[1].n3()} {triple[2].n3()} {name} .")
+        for s, p, o in to_canonical_graph(plain):
+            lines.append(f"{s.n3()} {p.n3()} {o.n3()} {name} .")
+    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
 
 
 def _point_current(out: Path, final: Path) -> None:
@@ -186,8 +209,14 @@ def describe(settings: Settings, dataset: Dataset, sources: list[Source]) -> Gra
         g.add((ds, VOID.dataDump, URIRef(iris.dump(FORMATS[name].extension))))
     g.add((ds, VOID.triples, Literal(len(union), datatype=XSD.integer)))
     g.add((ds, VOID.entities, Literal(len(set(union.subjects())), datatype=XSD.integer)))
-    for vocab in ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#",
-                  "http://purl.org/dc/terms/", "http://metadata.un.org/sdg/ontology#", settings.vocab):
+    for vocab in (
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://www.w3.org/ns/org#",
+        "http://www.w3.org/ns/prov#",
+        "http://purl.org/dc/terms/",
+        "http://metadata.un.org/sdg/ontology#",
+        settings.vocab,
+    ):
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
     for source in sources:
         graph = dataset.graph(source.graph)

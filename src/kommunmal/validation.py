@@ -86,7 +86,7 @@ def _short(iri: str) -> str:
         ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:"),
     ):
         if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+            return prefix + iri[len(ns) :]
     if "#" in iri:
         return "km:" + iri.rsplit("#", 1)[1] if "/def/kommunmal#" in iri else iri
     return iri

@@ -21,8 +21,10 @@ def run(args: argparse.Namespace) -> int:
     s = settings(args)
     release, report = build(s, args.out, progress=None if args.quiet else progress)
     meta = release.meta
-    print(f"release {meta['id']}: {meta['triples']} tripplar i {len(meta['graphs'])} grafer, "
-          f"{meta['warnings']} varningar -> {release.path}")
+    print(
+        f"release {meta['id']}: {meta['triples']} tripplar i {len(meta['graphs'])} grafer, "
+        f"{meta['warnings']} varningar -> {release.path}"
+    )
     if report.warnings and not args.quiet:
         print(report.text(), file=sys.stderr)
     return 0

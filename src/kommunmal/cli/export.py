@@ -14,8 +14,12 @@ CHOICES = [f.name for f in (*RDF_GRAPH_FORMATS, *RDF_DATASET_FORMATS)]
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write the whole dataset to standard output")
-    p.add_argument("--format", default="turtle", choices=CHOICES,
-                   help="triple formats give the union of all graphs; trig and nquads keep the named graphs")
+    p.add_argument(
+        "--format",
+        default="turtle",
+        choices=CHOICES,
+        help="triple formats give the union of all graphs; trig and nquads keep the named graphs",
+    )
     p.set_defaults(handler=run)
 
 

@@ -1,14 +1,56 @@
-"""`kommunmal serve`: placeholder until the server lands."""
+"""`kommunmal serve`: the web app (pages, linked data, SPARQL) over the current release, read-only.
+
+The store is opened read-only as it lies on disk: nothing is loaded at start. Without a release the command
+says so and exits 2. The same app runs under `uvicorn --factory kommunmal.web:create_app`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from kommunmal.cli.common import settings
+from kommunmal.release import Release
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="serve the current release over HTTP")
+    p = sub.add_parser("serve", help="serve the current release over HTTP (read-only; SPARQL at /sparql)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--uds", help="listen on this Unix socket instead of host:port (for a reverse proxy)")
+    p.add_argument("--release-dir", type=Path, help="folder with releases/ and current (setting release_dir)")
+    p.add_argument("--workers", type=int, help="SPARQL worker processes (setting sparql_workers)")
+    p.add_argument("--access-log", action="store_true", help="also log every request (uvicorn's access log)")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("serve is not available yet")
+    overrides: dict[str, object] = {"release_dir": args.release_dir, "sparql_workers": args.workers}
+    if "KOMMUNMAL_PUBLIC_URL" not in os.environ and not args.uds:
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        overrides["public_url"] = f"http://{host}:{args.port}/"
+    s = settings(args, **overrides)
+    release = Release.current(s.release_dir)  # NotFound -> exit 2 with the message
+
+    import uvicorn
+
+    from kommunmal.web import create_app
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
+    where = args.uds or f"{args.host}:{args.port}"
+    print(f"kommunmal serve: release {release.id} on {where}, SPARQL at {s.public_url}sparql", file=sys.stderr)
+    uvicorn.run(
+        create_app(s, release),
+        host=args.host,
+        port=args.port,
+        uds=args.uds,
+        access_log=args.access_log,
+        log_level="info",
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0

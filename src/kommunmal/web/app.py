@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
     app.state.settings = settings
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
+    sparql.install(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

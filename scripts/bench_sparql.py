@@ -1,0 +1,387 @@
+"""Benchmark the SPARQL endpoint against its peers on loopback, with one query mix and bounded load.
+
+Servers, all over the same release:
+
+* kommunmal        `kommunmal serve` (on-disk read-only store, worker processes, answer cache on)
+* kommunmal-nocache the same with KOMMUNMAL_SPARQL_CACHE_BYTES=0: every request is evaluated
+* oxigraph         `oxigraph serve-read-only --union-default-graph` on the release's store (same storage)
+* rdflib-endpoint  `rdflib-endpoint serve kommunmal.nq` (in-memory rdflib)
+* ceiling          a constant-response FastAPI route run by uvicorn like ours: the most any Python route gets
+
+Each (server, query) is loaded with 1, 2 and 8 keep-alive clients for --duration seconds by `wrk` (apt package
+wrk) or, without it, by a thread pool of httpx clients (slower: check the ceiling row). Prints a Markdown
+table: requests per second, p50 and p99 per query, and the ratios to the peers.
+
+    .venv/bin/python scripts/bench_sparql.py --quick
+    .venv/bin/python scripts/bench_sparql.py --duration 20 --out bench.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from kommunmal.config import Settings
+from kommunmal.release import Release, build
+from kommunmal.web.routes.sparql import EXAMPLES
+
+BIN = Path(sys.executable).parent
+VOCAB = Settings.from_env(environ={}).vocab
+JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    text: str
+    accept: str
+    example: bool = False  # one of the query page's examples: p99 < 50 ms at 2 clients is a target
+
+
+QUERIES: tuple[Query, ...] = (
+    Query("goal_sdgs", EXAMPLES[0][1].format(vocab=VOCAB), JSON, True),
+    Query("shared_actions", EXAMPLES[1][1].format(vocab=VOCAB), JSON, True),
+    Query("responsible", EXAMPLES[2][1].format(vocab=VOCAB), JSON, True),
+    Query(
+        "sdg_targets",
+        """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+SELECT ?goal ?label (COUNT(?target) AS ?targets) WHERE {
+  ?goal a sdgo:Goal ; skos:prefLabel ?label ; sdgo:hasTarget ?target FILTER(lang(?label) = "en")
+} GROUP BY ?goal ?label ORDER BY ?goal""",
+        JSON,
+    ),
+    Query(
+        "paragraph_search",
+        f"""PREFIX km: <{VOCAB}>
+SELECT ?paragraph ?text WHERE {{
+  ?paragraph a km:Paragraph ; km:text ?text FILTER(CONTAINS(LCASE(?text), "klimat"))
+}} ORDER BY ?paragraph""",
+        JSON,
+    ),
+    Query("ask", f"ASK {{ ?goal a <{VOCAB}Goal> ; <{VOCAB}contributesTo> <http://metadata.un.org/sdg/11> }}", JSON),
+    Query(
+        "construct_goal",
+        f"""PREFIX km: <{VOCAB}>
+CONSTRUCT {{ ?goal ?p ?o . ?action km:serves ?goal ; ?ap ?ao }} WHERE {{
+  VALUES ?goal {{ <https://w3id.org/kommunmal/id/ostersund/budget-2024/goal/1.2> }}
+  {{ ?goal ?p ?o }} UNION {{ ?action km:serves ?goal ; ?ap ?ao }}
+}}""",
+        TURTLE,
+    ),
+)
+
+
+@dataclass
+class Peer:
+    name: str
+    command: list[str]
+    path: str  # the query path, e.g. /sparql
+    env: dict[str, str] = field(default_factory=dict)
+    constant: bool = False  # the ceiling: answers the same bytes whatever the query
+
+
+@dataclass
+class Measure:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running(peer: Peer, port: int, log_dir: Path) -> Iterator[str]:
+    command = [part.replace("{port}", str(port)) for part in peer.command]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")} | peer.env
+    env["KOMMUNMAL_PUBLIC_URL"] = f"http://127.0.0.1:{port}/"
+    log = (log_dir / f"{peer.name}.log").open("wb")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{peer.name} exited; see {log.name}")
+            with contextlib.suppress(httpx.TransportError):
+                r = httpx.get(base + peer.path, params={"query": "ASK {}"}, timeout=5)
+                if r.status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{peer.name} did not come up")
+            time.sleep(0.1)
+        yield base + peer.path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def check(url: str, query: Query) -> str:
+    """A short fingerprint of the answer (rows, triples or boolean), to see that every peer answers alike."""
+    r = httpx.get(url, params={"query": query.text}, headers={"Accept": query.accept}, timeout=60)
+    if r.status_code != 200:
+        return f"HTTP {r.status_code}"
+    if query.accept == TURTLE:
+        from rdflib import Graph
+
+        return f"{len(Graph().parse(data=r.text, format='turtle'))} triples"
+    data = r.json()
+    if "boolean" in data:
+        return str(data["boolean"]).lower()
+    return f"{len(data['results']['bindings'])} rows"
+
+
+def load(url: str, query: Query, clients: int, seconds: float) -> Measure:
+    target = f"{url}?query={quote(query.text)}"
+    if shutil.which("wrk"):
+        return _wrk(target, query.accept, clients, seconds)
+    return _threads(target, query.accept, clients, seconds)
+
+
+def _wrk(target: str, accept: str, clients: int, seconds: float) -> Measure:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency", "-H", f"Accept: {accept}", target],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return Measure(rps, _wrk_ms(out, "50%"), _wrk_ms(out, "99%"), errors)
+
+
+def _wrk_ms(out: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _threads(target: str, accept: str, clients: int, seconds: float) -> Measure:
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker() -> None:
+        mine: list[float] = []
+        with httpx.Client(headers={"Accept": accept}, timeout=60) as client:
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                r = client.get(target)
+                mine.append((time.perf_counter() - started) * 1000)
+                if r.status_code != 200:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
+    return Measure(len(latencies) / seconds, q[49], q[98], errors[0])
+
+
+def ceiling_app() -> Any:
+    """The app that --serve-ceiling runs: one constant answer."""
+    from fastapi import FastAPI
+    from fastapi.responses import Response
+
+    app = FastAPI()
+    body = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
+
+    @app.get("/sparql")
+    def constant() -> Response:
+        return Response(body, media_type=JSON)
+
+    return app
+
+
+def peers(release: Release, only: set[str] | None) -> list[Peer]:
+    serve = [str(BIN / "kommunmal"), "serve", "--release-dir", str(release.path.parent.parent), "--port", "{port}"]
+    found = [
+        Peer("kommunmal", serve, "/sparql"),
+        Peer("kommunmal-nocache", serve, "/sparql", {"KOMMUNMAL_SPARQL_CACHE_BYTES": "0"}),
+        Peer(
+            "oxigraph",
+            [
+                str(BIN / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(release.store_path),
+                "--bind",
+                "127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            "/query",
+        ),
+        Peer(
+            "rdflib-endpoint",
+            [
+                str(BIN / "rdflib-endpoint"),
+                "serve",
+                str(release.dump("nquads")),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "{port}",
+            ],
+            "/",
+        ),
+        Peer("ceiling", [sys.executable, __file__, "--serve-ceiling", "{port}"], "/sparql", constant=True),
+    ]
+    return [p for p in found if only is None or p.name in only]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--release-dir", type=Path, help="folder with a release (default: build one into a temp dir)")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per (server, query, clients)")
+    parser.add_argument("--clients", default="1,2,8", help="concurrent clients, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2 s each")
+    parser.add_argument("--peers", help="comma-separated subset of: " + ", ".join(p.name for p in peers_names()))
+    parser.add_argument("--queries", help="comma-separated subset of: " + ", ".join(q.name for q in QUERIES))
+    parser.add_argument("--out", type=Path, help="also write the Markdown table here")
+    parser.add_argument("--serve-ceiling", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_ceiling:
+        import uvicorn
+
+        uvicorn.run(
+            ceiling_app(),
+            host="127.0.0.1",
+            port=args.serve_ceiling,
+            access_log=False,
+            log_level="warning",
+            server_header=False,
+        )
+        return 0
+    duration = 2.0 if args.quick else args.duration
+    clients = [int(c) for c in args.clients.split(",")]
+    queries = [q for q in QUERIES if not args.queries or q.name in args.queries.split(",")]
+    with tempfile.TemporaryDirectory(prefix="bench-sparql-") as tmp:
+        if args.release_dir:
+            release = Release.current(args.release_dir)
+        else:
+            release, _ = build(Settings.from_env(environ={}), Path(tmp) / "release")
+        selected = peers(release, set(args.peers.split(",")) if args.peers else None)
+        print(
+            f"release {release.id}, {release.meta['triples']} triples; {duration:g} s per run, clients {clients}; "
+            f"load generator: {'wrk' if shutil.which('wrk') else 'httpx threads'}",
+            file=sys.stderr,
+        )
+        results: dict[tuple[str, str, int], Measure] = {}
+        answers: dict[tuple[str, str], str] = {}
+        # All servers run at once (idle ones cost nothing) and each cell is measured for every server in turn:
+        # a change in the machine's background load then hits all servers alike.
+        with contextlib.ExitStack() as stack:
+            urls = {peer.name: stack.enter_context(running(peer, free_port(), Path(tmp))) for peer in selected}
+            for query in queries:
+                for peer in selected:
+                    if not peer.constant:
+                        answers[peer.name, query.name] = check(urls[peer.name], query)
+                    load(urls[peer.name], query, 2, min(1.0, duration / 2))  # warm up
+                for n in clients:
+                    for peer in selected:
+                        m = load(urls[peer.name], query, n, duration)
+                        results[peer.name, query.name, n] = m
+                        print(
+                            f"  {peer.name:18} {query.name:17} c={n}: {m.rps:9.0f} req/s  p50 {m.p50_ms:7.2f} ms"
+                            f"  p99 {m.p99_ms:7.2f} ms  errors {m.errors}",
+                            file=sys.stderr,
+                        )
+        table = report(selected, queries, clients, results, answers, duration)
+    print(table)
+    if args.out:
+        args.out.write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
+def peers_names() -> list[Peer]:
+    return [Peer(n, [], "") for n in ("kommunmal", "kommunmal-nocache", "oxigraph", "rdflib-endpoint", "ceiling")]
+
+
+def report(
+    selected: list[Peer], queries: list[Query], clients: list[int], results: dict, answers: dict, duration: float
+) -> str:
+    names = [p.name for p in selected if not p.constant]
+    ceiling = next((p.name for p in selected if p.constant), None)
+    lines = [f"Requests per second (p50 / p99 ms); {duration:g} s per cell, keep-alive clients on loopback.", ""]
+    head = ["query", "clients", *names]
+    if ceiling:
+        head.append("ceiling")
+    ours = [n for n in ("kommunmal", "kommunmal-nocache") if n in names]
+    for o in ours:
+        for peer in ("oxigraph", "rdflib-endpoint", "ceiling"):
+            if peer in names or (peer == "ceiling" and ceiling):
+                head.append(f"{o} / {peer}")
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for query in queries:
+        for n in clients:
+            row = [query.name, str(n)]
+            for name in names:
+                m = results.get((name, query.name, n))
+                row.append(
+                    f"{m.rps:,.0f} ({m.p50_ms:.2f} / {m.p99_ms:.2f})" + (f" {m.errors} err" if m.errors else "")
+                    if m
+                    else "–"
+                )
+            top = results.get((ceiling, query.name, n)) if ceiling else None
+            if ceiling:
+                row.append(f"{top.rps:,.0f}" if top else "–")
+            for o in ours:
+                mine = results.get((o, query.name, n))
+                for peer in ("oxigraph", "rdflib-endpoint", "ceiling"):
+                    if peer == "ceiling":
+                        if not ceiling:
+                            continue
+                        other = top
+                    elif peer in names:
+                        other = results.get((peer, query.name, n))
+                    else:
+                        continue
+                    row.append(f"{mine.rps / other.rps:.2f}×" if mine and other and other.rps else "–")
+            lines.append("| " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "Answers (every peer should agree):",
+        "",
+        "| query | " + " | ".join(names) + " |",
+        "|" + "---|" * (len(names) + 1),
+    ]
+    for query in queries:
+        lines.append(f"| {query.name} | " + " | ".join(answers.get((n, query.name), "–") for n in names) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,566 @@
+"""SPARQL query execution for a public, read-only endpoint.
+
+Three parts:
+
+* `inspect(query)`: what a query is and whether it may run (no SERVICE, no update), decided before any
+  evaluation by a scanner that skips strings, IRIs, comments, variables and local names.
+* `execute(store, request, max_rows)`: evaluate one query on a pyoxigraph store and serialize the result,
+  cut at `max_rows`. Used by the workers and directly by tests.
+* `QueryPool`: worker processes (one read-only store handle each, no network, a memory cap) that run
+  `execute`; a query that passes its deadline gets its worker killed and replaced.
+
+The default graph is the union of the named graphs unless the query (FROM / FROM NAMED, resolved inside the
+store) or the protocol request (default-graph-uri / named-graph-uri, which take precedence) names a dataset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import itertools
+import json
+import logging
+import os
+import re
+import struct
+import sys
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kommunmal.errors import KommunmalError
+
+log = logging.getLogger("kommunmal.sparql")
+
+# Format names of formats.FORMATS that a query result can be written in.
+RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "srj": ox.QueryResultsFormat.JSON,
+    "srx": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+# Fewest bytes one solution can take in each format: below max_rows * this there is nothing to cut.
+_MIN_ROW_BYTES = {"srj": 3, "srx": 17, "csv": 2, "tsv": 1}
+
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+
+
+# --- errors -------------------------------------------------------------------------------------------------
+
+
+class QueryError(KommunmalError):
+    """A query that was not answered; `status` is the HTTP status the web layer answers with."""
+
+    status = 500
+
+
+class QueryRefused(QueryError):
+    """The query asks for something this endpoint never does (SERVICE, an update operation)."""
+
+    status = 400
+
+
+class QuerySyntaxError(QueryError):
+    """The parser's message, with line and column."""
+
+    status = 400
+
+
+class NotAcceptable(QueryError):
+    """The result cannot be given in any format the client accepts."""
+
+    status = 406
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit; its worker was killed."""
+
+    status = 503
+
+
+class Overloaded(QueryError):
+    """No worker became free in time."""
+
+    status = 503
+
+
+class QueryFailed(QueryError):
+    """The evaluation failed (e.g. its worker ran out of memory)."""
+
+    status = 500
+
+
+# --- inspection ---------------------------------------------------------------------------------------------
+
+# One pass, left to right, with the same token boundaries as the SPARQL grammar for everything that can hide
+# text: comments, strings, IRIs, variables, prefixed names (the local part may contain escaped '#', quotes),
+# language tags. What remains are keywords, punctuation and numbers.
+_TOKENS = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\.)*>)
+  | (?P<var>[?$][A-Za-z0-9_]+)
+  | (?P<pname>(?P<prefix>[A-Za-z][A-Za-z0-9_.\-]*)?:(?:(?:[A-Za-z0-9_:]|\\.|%[0-9A-Fa-f]{2})
+               (?:[A-Za-z0-9_\-:]|\\.|%[0-9A-Fa-f]{2})*)?)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<escape>\\.)
+  | (?P<word>[A-Za-z]+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE; None when the scanner cannot tell (syntax errors)
+    has_dataset: bool  # FROM or FROM NAMED in the query
+
+    @property
+    def kind(self) -> str | None:
+        """'results' for SELECT/ASK, 'graph' for CONSTRUCT/DESCRIBE."""
+        if self.form is None:
+            return None
+        return "graph" if self.form in ("CONSTRUCT", "DESCRIBE") else "results"
+
+
+def inspect(query: str) -> QueryInfo:
+    """Classify a query; raise QueryRefused for SERVICE (federation) and for update operations."""
+    info = _scan(query)
+    if "\\u" in query or "\\U" in query:
+        # Codepoint escapes may stand anywhere in a SPARQL 1.1 query; refuse what the unescaped text hides too.
+        _scan(_UCHAR.sub(lambda m: _unescape(m), query))
+    return info
+
+
+def _unescape(match: re.Match) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
+def _scan(query: str) -> QueryInfo:
+    form: str | None = None
+    has_dataset = False
+    for match in _TOKENS.finditer(query):
+        kind = match.lastgroup
+        if kind == "word":
+            word = match.group().upper()
+        elif kind == "pname":
+            word = (match.group("prefix") or "").upper()
+        else:
+            continue
+        # A keyword glued to other text ("SERVICE:x", "1SERVICE<…>") still parses as SERVICE.
+        if "SERVICE" in word:
+            raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
+        if kind != "word":
+            continue
+        if form is None and word not in ("BASE", "PREFIX"):
+            if word in UPDATE_KEYWORDS:
+                raise QueryRefused(
+                    f"{word} is an update operation; this endpoint is read-only and answers queries only"
+                )
+            form = word if word in QUERY_FORMS else ""
+        elif word == "FROM":
+            has_dataset = True
+    return QueryInfo(form or None, has_dataset)
+
+
+# --- execution ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query to run; hashable, so it is also the result cache key."""
+
+    query: str
+    results_format: str | None = "srj"  # format for SELECT/ASK, None if the client accepts none
+    graph_format: str | None = "turtle"  # format for CONSTRUCT/DESCRIBE, None if the client accepts none
+    default_graphs: tuple[str, ...] | None = None  # protocol dataset: default-graph-uri
+    named_graphs: tuple[str, ...] | None = None  # protocol dataset: named-graph-uri
+    use_query_dataset: bool = False  # the query has FROM / FROM NAMED
+    base_iri: str | None = None
+
+    def to_json(self) -> bytes:
+        return json.dumps(
+            [
+                self.query,
+                self.results_format,
+                self.graph_format,
+                self.default_graphs,
+                self.named_graphs,
+                self.use_query_dataset,
+                self.base_iri,
+            ],
+            ensure_ascii=False,
+        ).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> QueryRequest:
+        q, rf, gf, dg, ng, uqd, base = json.loads(data)
+        return cls(q, rf, gf, tuple(dg) if dg is not None else None, tuple(ng) if ng is not None else None, uqd, base)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    body: bytes
+    format: str  # a formats.FORMATS name
+    truncated: bool = False
+    ms: float = 0.0  # evaluation time in the worker
+    cached: bool = False
+
+
+def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> QueryResult:
+    """Evaluate and serialize one query; raise QuerySyntaxError or NotAcceptable."""
+    started = time.perf_counter()
+    result = _evaluate(store, request)
+    if isinstance(result, ox.QueryTriples):
+        name = request.graph_format
+        if name is None:
+            raise NotAcceptable(
+                "the query returns a graph; accept text/turtle, application/n-triples, "
+                "application/rdf+xml or application/ld+json"
+            )
+        # One evaluation, stopped after one triple more than the cap.
+        triples = list(result if max_rows is None else itertools.islice(result, max_rows + 1))
+        truncated = max_rows is not None and len(triples) > max_rows
+        body = ox.serialize(triples[:max_rows] if truncated else triples, format=GRAPH_FORMATS[name])
+    else:
+        name = request.results_format
+        if name is None:
+            raise NotAcceptable(
+                "the query returns results; accept application/sparql-results+json, "
+                "application/sparql-results+xml, text/csv or text/tab-separated-values"
+            )
+        body = result.serialize(format=RESULTS_FORMATS[name])
+        truncated = False
+        if (
+            max_rows is not None
+            and isinstance(result, ox.QuerySolutions)
+            and len(body) > max_rows * _MIN_ROW_BYTES[name]
+        ):
+            body, truncated = _cut_solutions(store, request, name, max_rows)
+    return QueryResult(body, name, truncated, (time.perf_counter() - started) * 1000)
+
+
+def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
+    kwargs: dict[str, Any] = {"base_iri": request.base_iri}
+    if request.default_graphs is not None or request.named_graphs is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs or ()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
+    elif not request.use_query_dataset:
+        kwargs["use_default_graph_as_union"] = True
+    try:
+        return store.query(request.query, **kwargs)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from None
+    except ValueError as exc:  # e.g. an invalid IRI among the protocol's graph IRIs
+        raise QuerySyntaxError(str(exc)) from None
+
+
+def _cut_solutions(store: ox.Store, request: QueryRequest, name: str, max_rows: int) -> tuple[bytes, bool]:
+    # TSV has exactly one line per solution (newlines in literals are escaped), so it can be cut by lines.
+    tsv = _evaluate(store, request).serialize(format=ox.QueryResultsFormat.TSV)
+    lines = tsv.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if len(lines) - 1 <= max_rows:
+        if name == "tsv":
+            return tsv, False
+        return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
+            format=RESULTS_FORMATS[name]
+        ), False
+    cut = b"\n".join(lines[: max_rows + 1]) + b"\n"
+    if name == "tsv":
+        return cut, True
+    solutions = ox.parse_query_results(cut, format=ox.QueryResultsFormat.TSV)
+    return solutions.serialize(format=RESULTS_FORMATS[name]), True
+
+
+# --- worker process -----------------------------------------------------------------------------------------
+
+_HEADER = struct.Struct("!II")  # lengths of the JSON part and of the body part of one message
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def worker_main() -> None:
+    """Entry point of a worker process: `python -c 'from kommunmal.query import worker_main; worker_main()' JSON`.
+
+    Requests arrive on stdin, answers leave on stdout; both are moved to private descriptors first so that
+    nothing else can write into the channel.
+    """
+    config = json.loads(sys.argv[1])
+    inp = os.fdopen(os.dup(0), "rb", buffering=0)
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    isolation = isolate(config.get("memory_bytes"))
+    store = ox.Store.read_only(config["store"])
+    max_rows = config.get("max_rows")
+    out.write(_message({"ready": True, "pid": os.getpid(), "isolation": isolation}))
+    while True:
+        head = _read_exactly(inp, _HEADER.size)
+        if head is None:
+            return
+        meta_len, body_len = _HEADER.unpack(head)
+        payload = _read_exactly(inp, meta_len + body_len)
+        if payload is None:
+            return
+        try:
+            result = execute(store, QueryRequest.from_json(payload), max_rows)
+            meta: dict[str, Any] = {"format": result.format, "truncated": result.truncated, "ms": result.ms}
+            out.write(_message(meta, result.body))
+        except QueryError as exc:
+            out.write(_message({"error": type(exc).__name__, "message": str(exc)}))
+        except Exception as exc:  # the worker survives any single bad query
+            out.write(_message({"error": "QueryFailed", "message": f"{type(exc).__name__}: {exc}"}))
+
+
+def isolate(memory_bytes: int | None = None) -> str:
+    """Cut this process off the network (own network namespace, audit hook) and cap its memory.
+
+    Must run before any thread starts. Returns how the network was cut off, for the log.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    how = "audit hook only"
+    for flags, name in (
+        (_CLONE_NEWNET, "network namespace"),
+        (_CLONE_NEWUSER | _CLONE_NEWNET, "user+network namespace"),
+    ):
+        if libc.unshare(flags) == 0:
+            how = name
+            break
+    sys.addaudithook(_refuse_network)
+    if memory_bytes:
+        import resource
+
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+    return how
+
+
+_NETWORK_EVENTS = frozenset(
+    {
+        "socket.connect",
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "urllib.Request",
+        "http.client.connect",
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+    }
+)
+
+
+def _refuse_network(event: str, args: tuple) -> None:
+    if event in _NETWORK_EVENTS:
+        raise PermissionError(f"{event} is not allowed in a query worker")
+
+
+def _read_exactly(stream: Any, size: int) -> bytes | None:
+    chunks = []
+    while size:
+        chunk = stream.read(size)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _message(meta: dict, body: bytes = b"") -> bytes:
+    data = json.dumps(meta).encode()
+    return _HEADER.pack(len(data), len(body)) + data + body
+
+
+# --- pool ---------------------------------------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.reader = process.stdout
+        self.writer = process.stdin
+
+    async def receive(self) -> tuple[dict, bytes]:
+        head = await self.reader.readexactly(_HEADER.size)
+        meta_len, body_len = _HEADER.unpack(head)
+        data = await self.reader.readexactly(meta_len + body_len)
+        return json.loads(data[:meta_len]), data[meta_len:]
+
+    async def call(self, payload: bytes) -> tuple[dict, bytes]:
+        self.writer.write(_HEADER.pack(len(payload), 0) + payload)
+        await self.writer.drain()
+        return await self.receive()
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+
+
+class QueryPool:
+    """Worker processes that evaluate queries with a hard deadline, plus a cache of answers.
+
+    The store is read-only and a release never changes, so an answer is cached by the request it answers
+    (bounded by `cache_bytes`; 0 turns the cache off).
+    """
+
+    def __init__(
+        self,
+        store_path: Path | str,
+        *,
+        workers: int = 2,
+        timeout_s: float = 10.0,
+        max_rows: int | None = 10000,
+        memory_bytes: int | None = 2 << 30,
+        cache_bytes: int = 64 << 20,
+        cache_entry_bytes: int = 1 << 20,
+    ) -> None:
+        self.store_path = str(store_path)
+        self.size = max(1, workers)
+        self.timeout_s = timeout_s
+        self.max_rows = max_rows
+        self.memory_bytes = memory_bytes
+        self.cache_bytes = cache_bytes
+        self.cache_entry_bytes = cache_entry_bytes
+        self._cache: OrderedDict[QueryRequest, QueryResult] = OrderedDict()
+        self._cached_bytes = 0
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+        self._spawning: set[asyncio.Task] = set()
+        self._closed = False
+        self.isolation = ""
+        self.killed = 0
+
+    async def start(self) -> None:
+        self._idle = asyncio.Queue()
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        self._closed = True
+        for task in list(self._spawning):
+            task.cancel()
+        for worker in list(self._all):
+            worker.kill()
+            with contextlib.suppress(Exception):
+                await worker.process.wait()
+        self._all.clear()
+
+    async def run(self, request: QueryRequest) -> QueryResult:
+        """The answer to `request`; raises a QueryError subclass when there is none."""
+        cached = self._cache.get(request)
+        if cached is not None:
+            self._cache.move_to_end(request)
+            return cached
+        assert self._idle is not None, "QueryPool.start() was not awaited"
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                worker = await self._idle.get()
+        except TimeoutError:
+            raise Overloaded(f"all {self.size} query workers stayed busy for {self.timeout_s:g} s") from None
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                meta, body = await worker.call(request.to_json())
+        except TimeoutError:
+            self._replace(worker)
+            raise QueryTimeout(f"the query ran longer than the limit of {self.timeout_s:g} s and was stopped") from None
+        except asyncio.IncompleteReadError:
+            self._replace(worker)
+            raise QueryFailed("the query worker stopped (the query needed more memory than allowed?)") from None
+        except BaseException:
+            # Cancelled mid-call: the worker's state is unknown.
+            self._replace(worker)
+            raise
+        self._idle.put_nowait(worker)
+        error = meta.get("error")
+        if error:
+            raise _ERRORS.get(error, QueryFailed)(meta.get("message", error))
+        result = QueryResult(body, meta["format"], meta["truncated"], meta["ms"])
+        self._remember(request, result)
+        return result
+
+    def _remember(self, request: QueryRequest, result: QueryResult) -> None:
+        size = len(result.body) + len(request.query)
+        if size > self.cache_entry_bytes or size > self.cache_bytes:
+            return
+        self._cache[request] = QueryResult(result.body, result.format, result.truncated, result.ms, cached=True)
+        self._cached_bytes += size
+        while self._cached_bytes > self.cache_bytes:
+            old, entry = self._cache.popitem(last=False)
+            self._cached_bytes -= len(entry.body) + len(old.query)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self.killed += 1
+        self._all.discard(worker)
+        if self._closed:
+            return
+        task = asyncio.get_running_loop().create_task(self._respawn(worker))
+        self._spawning.add(task)
+        task.add_done_callback(self._spawning.discard)
+
+    async def _respawn(self, dead: _Worker) -> None:
+        with contextlib.suppress(Exception):
+            await dead.process.wait()
+        while not self._closed:
+            try:
+                worker = await self._spawn()
+            except Exception:
+                log.exception("could not start a query worker; retrying")
+                await asyncio.sleep(1)
+                continue
+            assert self._idle is not None
+            self._idle.put_nowait(worker)
+            return
+
+    async def _spawn(self) -> _Worker:
+        config = {"store": self.store_path, "max_rows": self.max_rows, "memory_bytes": self.memory_bytes}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            "from kommunmal.query import worker_main; worker_main()",
+            json.dumps(config),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=1 << 20,
+        )
+        worker = _Worker(process)
+        self._all.add(worker)
+        try:
+            async with asyncio.timeout(30):
+                meta, _ = await worker.receive()
+        except BaseException:
+            worker.kill()
+            self._all.discard(worker)
+            raise
+        self.isolation = meta.get("isolation", "")
+        return worker
+
+    @property
+    def workers(self) -> int:
+        return len(self._all)
+
+
+_ERRORS: dict[str, type[QueryError]] = {
+    cls.__name__: cls for cls in (QueryRefused, QuerySyntaxError, NotAcceptable, QueryFailed)
+}

@@ -1,10 +1,79 @@
-"""Placeholder subcommand; filled in by its owner."""
+"""`kommunmal analyse`: which goals share actions (SDG targets, responsible bodies, indicators) — the goal graph."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from kommunmal.analysis import LAYER_CHOICES, analyse
+from kommunmal.cli.common import settings
+from kommunmal.errors import KommunmalError
+from kommunmal.network_export import EXPORT_FORMATS, format_for_path, render
+from kommunmal.sparql_source import open_source
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("analyse", help="(not available yet)")
-    p.set_defaults(handler=lambda args: 2)
+    p = sub.add_parser(
+        "analyse",
+        help="the goal graph: which goals share actions, SDG targets, responsible bodies or indicators",
+        description="Build the weighted goal–goal graph (weight = number of shared items in the layer) with "
+        "weighted degree, betweenness, eigenvector centrality and communities per goal, and write it "
+        "as a summary, a network file (Gephi, Cytoscape), a table, a picture or an interactive page.",
+    )
+    p.add_argument(
+        "--layer",
+        default="actions",
+        choices=LAYER_CHOICES,
+        help="what goals share: actions (default), sdg targets, committees (responsible bodies), "
+        "indicators, or all (weight = sum of the four)",
+    )
+    p.add_argument(
+        "--format",
+        choices=tuple(EXPORT_FORMATS),
+        help="output format (default: from the --out file's extension, else text)",
+    )
+    p.add_argument("--out", type=Path, help="file to write (default: standard output; png and svg need a file)")
+    p.add_argument("--endpoint", metavar="URL", help="query this SPARQL endpoint instead of the embedded store")
+    p.add_argument(
+        "--release-dir",
+        type=Path,
+        metavar="DIR",
+        help="release folder whose current release is queried (default: setting release_dir)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds to wait for each answer from --endpoint (default 30)",
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    s = settings(args)
+    fmt = args.format or (format_for_path(str(args.out)) if args.out else None) or "text"
+    if EXPORT_FORMATS[fmt].binary and args.out is None:
+        raise KommunmalError(f"--format {fmt} is an image: give a file with --out, e.g. --out goal-graph.{fmt}")
+    source = open_source(
+        s.vocab, endpoint=args.endpoint, release_dir=args.release_dir or s.release_dir, timeout_s=args.timeout
+    )
+    graph = analyse(source, args.layer)
+    if graph.number_of_nodes() == 0:
+        raise KommunmalError(
+            f"no goals (km:Goal) found in {source.describe}; is it a kommunmal dataset, and is "
+            f"the base IRI ({s.base_iri}) the one it was built with?"
+        )
+    data = render(graph, fmt)
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(data)
+        print(
+            f"{args.out}: {fmt}, lager {args.layer}, {graph.number_of_nodes()} mål, {graph.number_of_edges()} kanter",
+            file=sys.stderr,
+        )
+    return 0

@@ -1,0 +1,297 @@
+"""Which goals share actions: the goal–item bipartite graphs and their projection to a weighted goal–goal graph.
+
+Four layers, each a kind of item a goal can be linked to; two goals are joined when they share items of the
+layer, and the edge's weight is the number of items they share:
+
+    actions     an action (or measurable target) that serves both goals (km:serves)
+    sdg         a UN SDG target or goal both contribute to, directly or through an action that serves them
+    committees  a body responsible for both, for the goal itself or for an action that serves it
+    indicators  an indicator that follows up both, the goal itself or a target that serves it
+
+An item reached through an action counts for every goal the action serves. `all` sums the four weights.
+The data is read only through the queries in kommunmal/queries/, so a remote endpoint gives the same graph.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from kommunmal.sparql_source import SparqlSource
+
+COMMUNITY_SEED = 20240101
+TOP_PARTNERS = 3
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    query: str
+    noun: str  # Swedish plural for sentences: "gemensamma {noun}"
+    singular: str
+    title: str
+    notation_first: bool = False  # show "4.1 …" / "N01951 …" rather than the label alone
+
+
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (
+        Layer("actions", "goal_actions", "åtaganden", "åtagande", "Mål som delar åtaganden"),
+        Layer("sdg", "goal_sdg_targets", "FN-delmål", "FN-delmål", "Mål som bidrar till samma FN-delmål", True),
+        Layer("committees", "goal_committees", "ansvariga organ", "ansvarigt organ", "Mål med samma ansvariga organ"),
+        Layer(
+            "indicators", "goal_indicators", "indikatorer", "indikator", "Mål som följs upp med samma indikatorer", True
+        ),
+    )
+}
+ALL = "all"
+LAYER_CHOICES = (*LAYERS, ALL)
+ALL_TITLE = "Mål som hänger ihop: åtaganden, FN-delmål, ansvariga organ och indikatorer"
+
+
+@dataclass(frozen=True)
+class Goal:
+    iri: str
+    notation: str
+    label: str
+    statement: str
+    kind: str  # local name of the km:GoalKind, e.g. "genomgripande"
+    kind_label: str
+
+    @property
+    def node(self) -> str:
+        """The goal's node id in the goal graph: its notation, or its IRI when it has none."""
+        return self.notation or self.iri
+
+    @property
+    def title(self) -> str:
+        return f"{self.notation} {self.label}".strip()
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something goals can share: an action, an SDG target, a responsible body or an indicator."""
+
+    iri: str
+    label: str
+    layer: str
+
+
+@dataclass
+class GoalData:
+    """Everything the goal graph is made from, as read from the store or endpoint."""
+
+    goals: list[Goal]
+    # layer -> goal IRI -> item IRI -> the actions it comes through ("" for a direct link)
+    links: dict[str, dict[str, dict[str, set[str]]]]
+    items: dict[str, dict[str, Item]]  # layer -> item IRI -> item
+    documents: list[str] = field(default_factory=list)
+    source: str = ""
+
+
+def natural_key(notation: str) -> tuple:
+    """Sort "1.2" before "1.10"."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", notation))
+
+
+def local_name(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1]
+
+
+def fetch(source: SparqlSource) -> GoalData:
+    """Run the analysis queries against `source`."""
+    goals: dict[str, Goal] = {}
+    for row in source.select("goals"):
+        iri = row["goal"]
+        if iri in goals:
+            continue
+        kind = row.get("kind", "")
+        goals[iri] = Goal(
+            iri=iri,
+            notation=row.get("notation", ""),
+            label=row.get("label") or local_name(iri),
+            statement=row.get("statement", ""),
+            kind=local_name(kind) if kind else "",
+            kind_label=row.get("kindLabel") or (local_name(kind) if kind else "utan målslag"),
+        )
+    ordered = sorted(goals.values(), key=lambda g: (natural_key(g.notation), g.iri))
+    links: dict[str, dict[str, dict[str, set[str]]]] = {}
+    items: dict[str, dict[str, Item]] = {}
+    for layer in LAYERS.values():
+        by_goal: dict[str, dict[str, set[str]]] = defaultdict(dict)
+        found: dict[str, Item] = {}
+        for row in source.select(layer.query):
+            goal, iri = row["goal"], row["item"]
+            if goal not in goals:
+                continue
+            by_goal[goal].setdefault(iri, set()).add(row.get("via", ""))
+            if iri not in found:
+                found[iri] = Item(iri, _item_label(layer, row), layer.name)
+        links[layer.name] = dict(by_goal)
+        items[layer.name] = found
+    documents = sorted(
+        {", ".join(filter(None, (row.get("publisher"), row.get("title")))) for row in source.select("goal_documents")}
+        - {""}
+    )
+    return GoalData(ordered, links, items, documents, source.describe)
+
+
+def _item_label(layer: Layer, row: dict[str, str]) -> str:
+    label, notation = row.get("label", ""), row.get("notation", "")
+    if row.get("isGoal") == "true" and notation:
+        return f"Globalt mål {notation}: {label}".strip()
+    if layer.notation_first and notation and not label.startswith(notation):
+        return f"{notation} {label}".strip()
+    return label or notation or local_name(row["item"])
+
+
+def bipartite(data: GoalData, layer: str) -> nx.Graph:
+    """Goals (bipartite=0) and the items of one layer (bipartite=1); an edge when the goal has the item."""
+    g = nx.Graph(layer=layer)
+    for goal in data.goals:
+        g.add_node(goal.iri, bipartite=0, kind="goal", node=goal.node, label=goal.title)
+    for item in data.items[layer].values():
+        g.add_node(item.iri, bipartite=1, kind=layer, label=item.label)
+    for goal_iri, item_vias in data.links[layer].items():
+        for item_iri, vias in item_vias.items():
+            g.add_edge(goal_iri, item_iri, via=sorted(v for v in vias if v), direct="" in vias)
+    return g
+
+
+def shared_items(data: GoalData, layer: str) -> dict[tuple[str, str], list[Item]]:
+    """Project the layer's bipartite graph onto the goals: (goal IRI, goal IRI) -> the items they share."""
+    b = bipartite(data, layer)
+    order = {goal.iri: index for index, goal in enumerate(data.goals)}
+    pairs: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for iri, attrs in b.nodes(data=True):
+        if attrs["bipartite"] != 1:
+            continue
+        goals = sorted(b.neighbors(iri), key=order.__getitem__)
+        for a, c in itertools.combinations(goals, 2):
+            pairs[(a, c)].append(data.items[layer][iri])
+    for shared in pairs.values():
+        shared.sort(key=lambda item: (natural_key(item.label), item.iri))
+    return dict(pairs)
+
+
+def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
+    """The weighted goal–goal graph for a layer (or `all`), with node metrics; see the module docstring."""
+    if layer not in LAYER_CHOICES:
+        raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(LAYER_CHOICES)}")
+    by_iri = {goal.iri: goal for goal in data.goals}
+    g = nx.Graph()
+    g.graph.update(
+        layer=layer,
+        title=LAYERS[layer].title if layer in LAYERS else ALL_TITLE,
+        documents=data.documents,
+        source=data.source,
+        community_method=f"Louvain (networkx), seed {COMMUNITY_SEED}",
+    )
+    for goal in data.goals:
+        g.add_node(
+            goal.node,
+            iri=goal.iri,
+            notation=goal.notation,
+            label=goal.label,
+            title=goal.title,
+            statement=goal.statement,
+            kind=goal.kind,
+            kind_label=goal.kind_label,
+        )
+    per_layer = {name: shared_items(data, name) for name in LAYERS}
+    for name in LAYERS:
+        items = data.items[name]
+        goals_per_item: dict[str, int] = defaultdict(int)
+        for item_vias in data.links[name].values():
+            for iri in item_vias:
+                goals_per_item[iri] += 1
+        g.graph[f"items_{name}"] = len(items)
+        g.graph[f"shared_items_{name}"] = sum(1 for n in goals_per_item.values() if n > 1)
+    counted = list(LAYERS) if layer == ALL else [layer]
+    pairs = sorted(
+        {pair for name in counted for pair in per_layer[name]}, key=lambda p: (by_iri[p[0]].node, by_iri[p[1]].node)
+    )
+    for a, c in pairs:
+        attrs: dict = {}
+        for name in LAYERS:
+            shared = per_layer[name].get((a, c), [])
+            attrs[f"weight_{name}"] = len(shared)
+            attrs[f"shared_{name}"] = [item.label for item in shared]
+            attrs[f"shared_{name}_iris"] = [item.iri for item in shared]
+        attrs["weight"] = sum(attrs[f"weight_{name}"] for name in counted)
+        if attrs["weight"] > 0:
+            g.add_edge(by_iri[a].node, by_iri[c].node, **attrs)
+    add_metrics(g)
+    return g
+
+
+def add_metrics(g: nx.Graph) -> None:
+    """Per goal: weighted degree, betweenness (distance = 1/weight), eigenvector centrality, community, top 3."""
+    order = {node: index for index, node in enumerate(g.nodes)}
+    distances = nx.Graph()
+    distances.add_nodes_from(g.nodes)
+    distances.add_edges_from((u, v, {"distance": 1.0 / w}) for u, v, w in g.edges(data="weight"))
+    betweenness = nx.betweenness_centrality(distances, weight="distance", normalized=True)
+    eigenvector, note = eigenvector_centrality(g)
+    if note:
+        g.graph["eigenvector_note"] = note
+    communities = detect_communities(g)
+    for node in g.nodes:
+        partners = sorted(g[node].items(), key=lambda kv: (-kv[1]["weight"], order[kv[0]]))[:TOP_PARTNERS]
+        g.nodes[node].update(
+            weighted_degree=sum(d["weight"] for d in g[node].values()),
+            degree=g.degree(node),
+            betweenness=round(betweenness[node], 6),
+            eigenvector=round(eigenvector[node], 6),
+            community=communities[node],
+            top_partners=[p for p, _ in partners],
+            top_partner_weights=[d["weight"] for _, d in partners],
+        )
+    g.graph["communities"] = max(communities.values(), default=0)
+    groups = defaultdict(set)
+    for node, number in communities.items():
+        groups[number].add(node)
+    if g.number_of_edges():
+        g.graph["modularity"] = round(nx.community.modularity(g, groups.values(), weight="weight"), 6)
+
+
+def eigenvector_centrality(g: nx.Graph) -> tuple[dict[str, float], str]:
+    """Weighted eigenvector centrality; all zeros (with a note) when there are no edges or it does not converge."""
+    if g.number_of_edges() == 0:
+        return dict.fromkeys(g.nodes, 0.0), "inga mål delar något, så egenvektorcentraliteten är 0 för alla mål"
+    try:
+        # networkx iterates with A + I, so it converges on bipartite and disconnected graphs too; goals outside
+        # the component with the largest eigenvalue get (close to) 0.
+        return nx.eigenvector_centrality(g, weight="weight", max_iter=10000, tol=1e-10), ""
+    except nx.PowerIterationFailedConvergence:
+        return dict.fromkeys(g.nodes, 0.0), "egenvektorcentraliteten konvergerade inte och är satt till 0"
+
+
+def detect_communities(g: nx.Graph) -> dict[str, int]:
+    """Louvain communities with a fixed seed, numbered from 1 in the order of their first goal."""
+    order = {node: index for index, node in enumerate(g.nodes)}
+    found = nx.community.louvain_communities(g, weight="weight", seed=COMMUNITY_SEED)
+    ranked = sorted((sorted(c, key=order.__getitem__) for c in found), key=lambda c: order[c[0]])
+    return {node: number for number, members in enumerate(ranked, start=1) for node in members}
+
+
+def analyse(source: SparqlSource, layer: str = "actions") -> nx.Graph:
+    """Read the goals and their links from `source` and build the goal graph for `layer`."""
+    return goal_graph(fetch(source), layer)
+
+
+def ranked_goals(g: nx.Graph) -> list[str]:
+    """Goal nodes by weighted degree (highest first), then by notation."""
+    order = {node: index for index, node in enumerate(g.nodes)}
+    return sorted(g.nodes, key=lambda n: (-g.nodes[n]["weighted_degree"], order[n]))
+
+
+def ranked_pairs(g: nx.Graph) -> list[tuple[str, str, dict]]:
+    """Edges by weight (highest first), then by notation."""
+    order = {node: index for index, node in enumerate(g.nodes)}
+    edges = [(u, v, d) if order[u] < order[v] else (v, u, d) for u, v, d in g.edges(data=True)]
+    return sorted(edges, key=lambda e: (-e[2]["weight"], order[e[0]], order[e[1]]))

@@ -157,3 +157,16 @@ def test_no_published_literal_contains_ocr_debris(dataset, loaded, km: Namespace
                 found = DEBRIS.search(str(o))
                 assert not found, f"{source.path.name}: {s} {p} contains {found.group()!r}: {str(o)[:120]}"
     assert checked > 500
+
+
+def test_reference_files_are_unchanged_copies_with_attribution(union: Graph, settings) -> None:
+    import hashlib
+
+    spdx = Namespace("http://spdx.org/rdf/terms#")
+    citation = URIRef("http://purl.org/dc/terms/bibliographicCitation")
+    for name in ("sdg-kos-goals-targets-indicators", "sdgs-ontology"):
+        graph = URIRef(f"{settings.base_iri}graph/reference/sdg/{name}")
+        assert "Knowledge Organization System" in str(union.value(graph, citation))
+        recorded = str(union.value(union.value(graph, spdx.checksum), spdx.checksumValue))
+        actual = hashlib.sha256((ROOT / "data" / "reference" / "sdg" / f"{name}.ttl").read_bytes()).hexdigest()
+        assert recorded == actual

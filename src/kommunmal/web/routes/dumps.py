@@ -1,5 +1,78 @@
-"""Placeholder router; filled in by its owner."""
+"""/dumps/: the release's files (dumps, VoID, validation report, checksums) with sizes, checksums and ETags."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response
+
+from kommunmal.formats import FORMATS, by_extension, negotiate
+from kommunmal.release import Release
+from kommunmal.web.deps import get_release
+from kommunmal.web.render import Site, page
 
 router = APIRouter()
+GET_HEAD = ["GET", "HEAD"]
+LISTING_FORMATS = (FORMATS["html"], FORMATS["ntriples"])  # text/plain is an alias of N-Triples in the table
+
+
+@router.api_route("/dumps", methods=GET_HEAD, include_in_schema=False)
+@router.api_route("/dumps/", methods=GET_HEAD, include_in_schema=False)
+def listing(request: Request, release: Release = Depends(get_release)) -> Response:
+    """What can be downloaded: an HTML table for browsers, `sha256sum`-style lines for text/plain."""
+    files = _files(release)
+    accept = request.headers.get("accept")
+    wants_text = negotiate(accept, LISTING_FORMATS, FORMATS["html"]) == FORMATS["ntriples"]
+    site = Site(request.app.state.settings)
+    links = [
+        (site.url("dumps/" + name), _media_type(name).split(";")[0], name)
+        for name in files
+        if name.startswith("kommunmal.")
+    ]
+    if wants_text:
+        body = "".join(f"{f['sha256']}  {f['bytes']:>10}  {name}\n" for name, f in files.items())
+        return PlainTextResponse(body, headers={"Vary": "Accept"})
+    rows = [{"name": name, "media": _media_type(name), **f} for name, f in files.items()]
+    return page(request, "dumps.html", links=links, vary=True, rows=rows, meta=release.meta)
+
+
+@router.api_route("/dumps/{name}", methods=GET_HEAD, include_in_schema=False)
+def dump(name: str, request: Request, release: Release = Depends(get_release)) -> Response:
+    files = _files(release)
+    if name not in files:
+        return PlainTextResponse(
+            f"404 Not Found: no file {name!r} in release {release.id}; see /dumps/\n", status_code=404
+        )
+    etag = f'"{files[name]["sha256"]}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return FileResponse(
+        release.path / name,
+        media_type=_media_type(name),
+        headers=headers,
+        filename=name,
+        content_disposition_type="inline",
+    )
+
+
+def _files(release: Release) -> dict[str, dict]:
+    """The release's files as release.json lists them, plus SHA256SUMS (which lists the others)."""
+    files = dict(release.meta["files"])
+    sums = release.path / "SHA256SUMS"
+    if sums.exists():
+        files["SHA256SUMS"] = {"sha256": hashlib.sha256(sums.read_bytes()).hexdigest(), "bytes": sums.stat().st_size}
+    return dict(sorted(files.items()))
+
+
+def _media_type(name: str) -> str:
+    if name == "SHA256SUMS":
+        return "text/plain; charset=utf-8"
+    if name.endswith(".json"):
+        return "application/json"
+    try:
+        fmt = by_extension(name.rpartition(".")[2])
+    except KeyError:
+        return "application/octet-stream"
+    return fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")

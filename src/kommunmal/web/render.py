@@ -1,0 +1,311 @@
+"""HTML rendering: the jinja2 environment, its filters, and the responses that carry alternates and negotiation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
+from rdflib import Graph, Literal, URIRef
+
+from kommunmal import resources
+from kommunmal.catalog import SDG_CITATION
+from kommunmal.config import Settings
+from kommunmal.formats import FORMATS, RDF_GRAPH_FORMATS, Format, negotiate
+from kommunmal.iris import Iris
+
+# Swedish names for the predicates of other vocabularies that pages show; km: terms bring their own labels.
+PREDICATE_LABELS: dict[str, tuple[str, str]] = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("typ", "type"),
+    "http://www.w3.org/2004/02/skos/core#prefLabel": ("namn", "name"),
+    "http://www.w3.org/2004/02/skos/core#altLabel": ("annat namn", "alternative name"),
+    "http://www.w3.org/2004/02/skos/core#notation": ("beteckning", "notation"),
+    "http://www.w3.org/2004/02/skos/core#definition": ("definition", "definition"),
+    "http://www.w3.org/2004/02/skos/core#note": ("anmärkning", "note"),
+    "http://www.w3.org/2004/02/skos/core#editorialNote": ("redaktionell anmärkning", "editorial note"),
+    "http://www.w3.org/2004/02/skos/core#inScheme": ("i begreppsschema", "in scheme"),
+    "http://www.w3.org/2004/02/skos/core#topConceptOf": ("toppbegrepp i", "top concept of"),
+    "http://www.w3.org/2004/02/skos/core#hasTopConcept": ("toppbegrepp", "top concept"),
+    "http://www.w3.org/2004/02/skos/core#member": ("medlem", "member"),
+    "http://www.w3.org/2004/02/skos/core#broader": ("överordnat", "broader"),
+    "http://www.w3.org/2004/02/skos/core#narrower": ("underordnat", "narrower"),
+    "http://www.w3.org/2004/02/skos/core#exactMatch": ("samma som", "exact match"),
+    "http://www.w3.org/2000/01/rdf-schema#label": ("etikett", "label"),
+    "http://www.w3.org/2000/01/rdf-schema#seeAlso": ("se även", "see also"),
+    "http://www.w3.org/2000/01/rdf-schema#comment": ("kommentar", "comment"),
+    "http://www.w3.org/2000/01/rdf-schema#isDefinedBy": ("definieras av", "defined by"),
+    "http://purl.org/dc/terms/title": ("titel", "title"),
+    "http://purl.org/dc/terms/description": ("beskrivning", "description"),
+    "http://purl.org/dc/terms/source": ("källa", "source"),
+    "http://purl.org/dc/terms/isPartOf": ("del av", "part of"),
+    "http://purl.org/dc/terms/hasPart": ("består av", "has part"),
+    "http://purl.org/dc/terms/identifier": ("identifierare", "identifier"),
+    "http://purl.org/dc/terms/language": ("språk", "language"),
+    "http://purl.org/dc/terms/publisher": ("utgivare", "publisher"),
+    "http://purl.org/dc/terms/temporal": ("tidsperiod", "period"),
+    "http://purl.org/dc/terms/subject": ("ämne", "subject"),
+    "http://purl.org/dc/terms/format": ("format", "format"),
+    "http://www.w3.org/ns/org#classification": ("organisationsslag", "kind"),
+    "http://www.w3.org/ns/org#unitOf": ("enhet i", "unit of"),
+    "http://www.w3.org/ns/org#hasUnit": ("har enhet", "has unit"),
+    "http://www.w3.org/ns/org#subOrganizationOf": ("underorganisation till", "sub-organisation of"),
+    "http://www.w3.org/ns/org#hasSubOrganization": ("har underorganisation", "has sub-organisation"),
+    "http://www.w3.org/ns/org#memberOf": ("medlem i", "member of"),
+    "http://www.w3.org/ns/org#member": ("medlem", "member"),
+    "http://www.w3.org/ns/org#organization": ("organisation", "organisation"),
+    "http://www.w3.org/ns/org#identifier": ("identifierare", "identifier"),
+    "http://www.w3.org/ns/adms#identifier": ("identifierare", "identifier"),
+    "http://www.w3.org/ns/adms#schemaAgency": ("utfärdare", "schema agency"),
+    "http://www.w3.org/ns/prov#wasAssociatedWith": ("utfört av", "associated with"),
+    "http://www.w3.org/ns/prov#generated": ("gav upphov till", "generated"),
+    "http://www.w3.org/ns/prov#wasDerivedFrom": ("härlett från", "derived from"),
+    "http://www.w3.org/ns/dcat#startDate": ("från", "start"),
+    "http://www.w3.org/ns/dcat#endDate": ("till", "end"),
+    "http://www.w3.org/2008/05/skos-xl#prefLabel": ("namn (SKOS-XL)", "label (SKOS-XL)"),
+    "http://www.w3.org/2008/05/skos-xl#altLabel": ("annat namn (SKOS-XL)", "alternative label (SKOS-XL)"),
+    "http://www.w3.org/2008/05/skos-xl#literalForm": ("lydelse", "literal form"),
+}
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "skosxl": "http://www.w3.org/2008/05/skos-xl#",
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": "http://rdfs.org/ns/void#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "cv": "http://data.europa.eu/m8g/",
+    "adms": "http://www.w3.org/ns/adms#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "time": "http://www.w3.org/2006/time#",
+    "sdg": "http://metadata.un.org/sdg/",
+    "sdgo": "http://metadata.un.org/sdg/ontology#",
+    "vann": "http://purl.org/vocab/vann/",
+}
+NAV = (
+    ("/", "Mål", "Goals"),
+    ("/sdg", "Globala målen", "SDGs"),
+    ("/graph", "Målgraf", "Goal graph"),
+    ("/sparql", "SPARQL", "SPARQL"),
+    ("/def/kommunmal", "Vokabulär", "Vocabulary"),
+    ("/catalog", "Katalog", "Catalogue"),
+    ("/dumps/", "Nedladdning", "Downloads"),
+)
+RDF_ALTERNATES = tuple(RDF_GRAPH_FORMATS)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What templates need to build links: the IRI scheme and the path the server answers under."""
+
+    settings: Settings
+
+    @property
+    def iris(self) -> Iris:
+        return Iris(self.settings.base_iri)
+
+    @property
+    def root(self) -> str:
+        """Path prefix of public_url ("/" for a server at the root of its host)."""
+        path = urlsplit(self.settings.public_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def path(self, iri: str) -> str:
+        """The local, root-relative address of an IRI under base_iri (other IRIs unchanged)."""
+        return self.iris.to_url(iri, self.root)
+
+    def href(self, iri: Any) -> str:
+        """Where a person follows `iri`: its page here when we describe it, else the IRI itself."""
+        iri = str(iri)
+        if iri.startswith(self.iris.vocab):
+            return self.root + "def/kommunmal#" + iri[len(self.iris.vocab) :]
+        return self.path(self.iris.page(iri))
+
+    def short(self, iri: Any) -> str:
+        """A readable stand-in for an unlabelled IRI: a CURIE, the last path segment of ours, else the IRI."""
+        iri = str(iri)
+        if iri.startswith(self.iris.base):
+            return iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1]
+        return curie(iri)
+
+    def local(self, url: Any) -> str:
+        """An absolute address under public_url as a path on this server (others unchanged)."""
+        url = str(url)
+        public = self.settings.public_url
+        return self.root + url[len(public) :] if url.startswith(public) else url
+
+    def url(self, path: str) -> str:
+        """A site path ("/sdg") below the server's root."""
+        return self.root + path.lstrip("/")
+
+
+def alternates(base_path: str, formats: Iterable[Format] = RDF_ALTERNATES) -> list[tuple[str, str, str]]:
+    """(url, media type, label) for each machine-readable form of the document at `base_path`."""
+    return [(f"{base_path}.{f.extension}", f.media_type, f.label) for f in formats]
+
+
+def link_header(links: Sequence[tuple[str, str, str]]) -> str:
+    return ", ".join(f'<{url}>; rel="alternate"; type="{media}"' for url, media, _ in links)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resources.package_file("web", "templates")),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["curie"] = curie
+    env.filters["lines"] = lines
+    env.filters["number"] = number
+    env.globals["nav"] = NAV
+    env.globals["sdg_citation"] = SDG_CITATION
+    env.globals["mark_quotes"] = mark_quotes
+    return env
+
+
+def page(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    links: Sequence[tuple[str, str, str]] = (),
+    vary: bool = False,
+    **context: Any,
+) -> HTMLResponse:
+    """Render `template` with the shared context; `links` become Link headers and <link rel="alternate">."""
+    site = Site(request.app.state.settings)
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            site=site,
+            alternates=links,
+            current=request.url.path,
+            release=getattr(request.app.state, "release", None),
+            **context,
+        )
+    )
+    headers = {"Link": link_header(links)} if links else {}
+    if vary:
+        headers["Vary"] = "Accept"
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def rdf_response(
+    graph: Graph, fmt: Format, *, links: Sequence[tuple[str, str, str]] = (), vary: bool = True, base_iri: str = ""
+) -> Response:
+    """Serialise `graph` in `fmt` with prefixes bound; canonical IRIs are kept as they are."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=False)
+    if base_iri:
+        graph.bind("km", base_iri + "def/kommunmal#", override=True)
+    body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+    headers = {"Link": link_header(links)} if links else {}
+    if vary:
+        headers["Vary"] = "Accept"
+    media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+    return Response(body, media_type=media, headers=headers)
+
+
+def mark_quotes(text: str, marks: Sequence[tuple[str, str, str]]) -> Markup:
+    """`text` escaped, with each (quote, href, title) found in it wrapped in <mark><a href>…</a></mark>."""
+    spans: list[tuple[int, int, str, str]] = []
+    for quote, href, title in marks:
+        start = text.find(quote) if quote else -1
+        if start >= 0:
+            spans.append((start, start + len(quote), href, title))
+    spans.sort()
+    out: list[str] = []
+    pos = 0
+    for start, end, href, title in spans:
+        if start < pos:
+            continue  # overlaps a quote already marked; the action is still listed below the paragraph
+        out.append(str(escape(text[pos:start])))
+        out.append(f'<mark><a href="{escape(href)}" title="{escape(title)}">{escape(text[start:end])}</a></mark>')
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def curie(iri: Any) -> str:
+    iri = str(iri)
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and re.fullmatch(r"[\w.\-]*", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def lines(start: Any, end: Any) -> str:
+    return f"rad {start}" if str(start) == str(end) else f"rad {start}–{end}"
+
+
+def number(value: Any) -> str:
+    """A decimal as Swedish text: 75000 -> "75 000", 0.5 -> "0,5"."""
+    text = str(value.toPython() if isinstance(value, Literal) else value)
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return sign + "\u202f".join(groups) + ("," + frac if frac else "")
+
+
+def predicate_label(iri: URIRef, own: str | None, lang: str = "sv") -> str:
+    """The label pages show for a predicate: its own label from the data, else ours, else its CURIE."""
+    if own:
+        return own
+    sv_en = PREDICATE_LABELS.get(str(iri))
+    return sv_en[0 if lang == "sv" else 1] if sv_en else curie(iri)
+
+
+def html_format() -> Format:
+    return FORMATS["html"]
+
+
+DOCUMENT_FORMATS = (FORMATS["html"], *RDF_GRAPH_FORMATS)
+
+
+def split_extension(path: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -> tuple[str, Format | None]:
+    """`goal/1.1.ttl` -> (`goal/1.1`, turtle); a path without a known extension comes back unchanged."""
+    stem, dot, ext = path.rpartition(".")
+    if dot and "/" not in ext:
+        for f in formats:
+            if f.extension == ext:
+                return stem, f
+    return path, None
+
+
+def choose(
+    request: Request, forced: Format | None, offered: Sequence[Format] = DOCUMENT_FORMATS, default: Format | None = None
+) -> Format | None:
+    """The format an extension forces, else the one the Accept header prefers (None: answer 406)."""
+    if forced is not None:
+        return forced
+    return negotiate(request.headers.get("accept"), tuple(offered), default or offered[0])
+
+
+def not_acceptable(offered: Sequence[Format] = DOCUMENT_FORMATS) -> Response:
+    types = ", ".join(f.media_type for f in offered)
+    return Response(
+        f"406 Not Acceptable: this resource is available as {types}\n",
+        status_code=406,
+        media_type="text/plain; charset=utf-8",
+        headers={"Vary": "Accept"},
+    )

@@ -1,0 +1,187 @@
+"""The pages in a real browser: headless Chromium (Playwright) against a real uvicorn server.
+
+Follows the paths a person takes (home → goal → action, the query page, the goal graph), saves screenshots to
+test-artifacts/screenshots/, and checks accessibility: language, landmarks, alt texts, contrast, keyboard use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from _web_fixtures import ARTIFACTS
+
+pytest_plugins = ["_web_fixtures"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = ARTIFACTS / "screenshots"
+PAGES = [
+    ("home", "/"),
+    ("goal", "/doc/ostersund/budget-2024/goal/1.4"),
+    ("action", "/doc/ostersund/budget-2024/action/invanare-75000-ar-2040"),
+    ("organisation", "/doc/ostersund/org/kommunstyrelsen"),
+    ("municipality", "/doc/ostersund"),
+    ("paragraph", "/doc/ostersund/budget-2024/paragraph/1.1-4"),
+    ("sdg-overview", "/sdg"),
+    ("sdg-goal", "/sdg/11"),
+    ("sdg-target", "/sdg/11.2"),
+    ("vocabulary", "/def/kommunmal"),
+    ("graph", "/graph"),
+    ("catalog", "/catalog"),
+    ("dumps", "/dumps/"),
+    ("not-found", "/id/ostersund/budget-2024/goal/9.9"),
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+# WCAG 2.x relative luminance and contrast ratio of two computed CSS colours "rgb(r, g, b)".
+CONTRAST_JS = """
+(el) => {
+  function rgb(s) {
+    const m = s.match(/[\\d.]+/g).map(Number);
+    return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1};
+  }
+  function lin(c) { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); }
+  function lum(c) { return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b); }
+  function background(node) {
+    for (; node; node = node.parentElement) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c.a > 0) return c;
+    }
+    return {r: 255, g: 255, b: 255, a: 1};
+  }
+  const fg = rgb(getComputedStyle(el).color), bg = background(el);
+  const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+  return (hi + 0.05) / (lo + 0.05);
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run "
+            "the browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def shoot(pg: object, name: str) -> None:
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_home_to_goal_to_action(page: object, server: str) -> None:
+    pg = page
+    pg.goto(server)  # type: ignore[attr-defined]
+    assert pg.locator("h1").first.inner_text().startswith("Budget 2024")
+    groups = pg.locator("section.group h2").all_inner_texts()
+    assert len(groups) == 2 and groups[0].startswith("Genomgripande") and groups[1].startswith("Fokus")
+    assert [pg.locator("section.group").nth(i).locator(".goal-card").count() for i in range(2)] == [3, 5]
+    shoot(pg, "home")
+
+    pg.get_by_role("link", name="1.4 Näringsliv och tillväxt").click()
+    pg.wait_for_load_state()
+    assert pg.url.endswith("/doc/ostersund/budget-2024/goal/1.4")
+    assert "Näringsliv och tillväxt" in pg.locator("h1").inner_text()
+    marks = pg.locator(".paragraph mark a")
+    assert marks.count() >= 5, "the actions' quotes are marked in the political text"
+    assert pg.locator("#shared-heading + ul.shared li").count() >= 1
+    shoot(pg, "goal-1.4")
+
+    href = marks.first.get_attribute("href")
+    marks.first.click()
+    pg.wait_for_load_state()
+    assert pg.url.endswith(href)
+    assert pg.locator("#goals-heading").is_visible()
+    assert pg.locator("ul.evidence q").count() >= 1
+    shoot(pg, "action")
+
+
+def test_query_page_runs_an_example(page: object, server: str) -> None:
+    if httpx.get(server + "sparql", headers={"accept": "text/html"}).status_code != 200:
+        pytest.skip("the query page is not part of this build")
+    pg = page
+    pg.goto(server + "sparql")  # type: ignore[attr-defined]
+    pg.locator("[data-example]").first.click()
+    pg.locator("#run").click()
+    table = pg.locator("#results table")
+    table.wait_for(timeout=15000)
+    assert table.locator("tbody tr").count() >= 1
+    assert table.locator("thead th").count() >= 1
+    shoot(pg, "sparql")
+
+
+def test_graph_page(page: object, server: str) -> None:
+    pg = page
+    pg.goto(server + "graph")  # type: ignore[attr-defined]
+    img = pg.locator("figure.graph img")
+    assert img.get_attribute("alt")
+    svg = httpx.get(server + "analysis/goal-graph.svg")
+    if svg.status_code == 200:
+        pg.wait_for_function("document.querySelector('figure.graph img').complete")
+        assert img.evaluate("i => i.naturalWidth") > 0, "the goal graph image loads"
+    rows = pg.locator("#pairs-heading + table tbody tr")
+    assert rows.count() >= 5, "the pairs the picture shows are also in a table"
+    links = pg.locator("a[href*='/analysis/goal-graph.']")
+    assert links.count() >= 5
+    shoot(pg, "graph")
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[n for n, _ in PAGES])
+def test_accessibility(name: str, path: str, page: object, server: str) -> None:
+    pg = page
+    response = pg.goto(server + path.lstrip("/"), wait_until="load")  # type: ignore[attr-defined]
+    assert response.status == (404 if name == "not-found" else 200)
+    shoot(pg, f"page-{name}")
+    assert pg.locator("html").get_attribute("lang") == "sv"
+    for landmark in ("header", "nav", "main", "footer"):
+        assert pg.locator(landmark).count() >= 1, f"no <{landmark}>"
+    assert pg.locator("h1").count() == 1
+    for img in pg.locator("img").all():
+        assert (img.get_attribute("alt") or "").strip(), "every image has alt text"
+    texts = pg.locator("main p, main td, main li, main dd, footer p").all()[:40]
+    for el in [*texts, pg.locator("nav a").first, pg.locator("main a").first]:
+        if el.count() and el.is_visible():
+            ratio = el.evaluate(CONTRAST_JS)
+            assert ratio >= 4.5, f"contrast {ratio:.2f} < 4.5 for {el.evaluate('e => e.outerHTML.slice(0, 80)')}"
+    pg.keyboard.press("Tab")
+    focused = pg.evaluate("() => [document.activeElement.className, document.activeElement.getAttribute('href')]")
+    assert focused == ["skip", "#main"], "the first Tab stop is the skip link"
+    pg.keyboard.press("Tab")
+    first_nav = pg.locator("nav a").first.get_attribute("href")
+    assert pg.evaluate("() => document.activeElement.getAttribute('href')") == first_nav, (
+        "the second Tab stop is the first navigation link"
+    )
+    pg.keyboard.press("Shift+Tab")
+    pg.keyboard.press("Enter")
+    assert pg.evaluate("() => document.activeElement.id") == "main", "the skip link moves focus to main"

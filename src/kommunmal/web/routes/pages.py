@@ -689,14 +689,7 @@ def sdg_page(code: str, request: Request, store: Store = Depends(get_store)) -> 
         if is_goal
         else f"BIND({node} AS ?object)"
     )
-    rows = select(
-        store,
-        f"""
-        SELECT ?link WHERE {{ {objects} ?link a km:SdgLink ; km:object ?object . }}""",
-        vocab,
-    )
-    wanted = {r["link"] for r in rows}
-    links_here = [r for r in sdg_links(store, vocab, "?subject ?_p ?_o .") if r["link"] in wanted] if wanted else []
+    links_here = sdg_links(store, vocab, objects)
     return page(
         request,
         "sdg.html",

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-import jinja2
 from fastapi import APIRouter
 
 from kommunmal.config import Settings
@@ -46,6 +45,7 @@ from kommunmal.query import (
     inspect,
 )
 from kommunmal.service_description import describe_service
+from kommunmal.web.render import Site, environment
 
 router = APIRouter()
 log = logging.getLogger("kommunmal.sparql")
@@ -529,24 +529,23 @@ FORMAT_CHOICES: tuple[tuple[str, str], ...] = (
 )
 
 
-@cache
-def _templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
-
-
 def _page(ep: _Endpoint, query: str, answer: dict | None = None) -> bytes:
     vocab = ep.settings.vocab
     examples = [(title, text.format(vocab=vocab)) for title, text in EXAMPLES]
+    site = Site(ep.settings)
     html = (
-        _templates()
+        environment()
         .get_template("sparql.html")
         .render(
+            site=site,
+            alternates=[(site.url("sparql"), "text/turtle", "Tjänstebeskrivning (Turtle)")],
+            current=site.url("sparql"),
+            release=ep.release,
             query=query or examples[0][1],
             answer=answer,
             examples=examples,
             formats=FORMAT_CHOICES,
             endpoint=ep.settings.public_url + "sparql",
-            release=ep.release.id,
             timeout=ep.settings.sparql_timeout_s,
             max_rows=ep.settings.sparql_max_rows,
             # Inside <script>: no "<" may close the element early.

@@ -2,6 +2,13 @@
 // Without JavaScript the form still works: it loads /sparql?query=… in the chosen format.
 (function () {
   "use strict";
+  // IRIs under the deployment's base IRI are served here too; link to this server's copy.
+  function localAddress(iri) {
+    var form = document.getElementById("query-form");
+    var base = form && form.dataset.base;
+    return base && iri.indexOf(base) === 0 ? form.dataset.root + iri.slice(base.length) : iri;
+  }
+
   var form = document.getElementById("query-form");
   var textarea = document.getElementById("query");
   var select = document.getElementById("format");
@@ -97,7 +104,7 @@
         if (!term) return;
         if (term.type === "uri") {
           var a = document.createElement("a");
-          a.href = term.value;
+          a.href = localAddress(term.value);
           a.textContent = term.value;
           cell.appendChild(a);
         } else if (term.type === "bnode") {

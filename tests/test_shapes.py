@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-
 from pathlib import Path
 
 import pyshacl
@@ -129,8 +128,13 @@ def test_english_only_statement_fails(union: Graph, shapes: Graph, settings) -> 
 EXAMPLES = ROOT / "shapes" / "examples"
 # An example shows one area's rules, so it is validated with that area's shape files only: a link example
 # need not carry a whole goal document to satisfy the core shapes.
-AREAS = {"action": ("core", "actions"), "link": ("links",), "org": ("organisations",),
-         "indicator": ("indicators",), "core": ("core",)}
+AREAS = {
+    "action": ("core", "actions"),
+    "link": ("links",),
+    "org": ("organisations",),
+    "indicator": ("indicators",),
+    "core": ("core",),
+}
 
 
 @functools.cache

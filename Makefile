@@ -48,8 +48,10 @@ format: install ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix src tests scripts
 	$(BIN)/ruff format src tests scripts
 
-bench: install ## SPARQL benchmark against the peers (installs them into .venv)
+bench: install ## SPARQL benchmark against the peers (installs them and wrk)
 	$(BIN)/pip install --quiet -e ".[bench]"
+	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
 	$(BIN)/python scripts/bench_sparql.py
 
 clean: ## remove releases and caches (keeps .venv)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from live_server import running_server
 from rdflib import Dataset, Graph
 
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, load, union_graph
 from kommunmal.release import Release, build
 from kommunmal.validation import load_shapes
+from kommunmal.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -52,3 +57,27 @@ def release_dir(settings: Settings, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="session")
 def release(release_dir: Path) -> Release:
     return Release.current(release_dir)
+
+
+@pytest.fixture(scope="session")
+def web_settings(settings: Settings, release_dir: Path) -> Settings:
+    return settings.with_(release_dir=release_dir)
+
+
+@pytest.fixture(scope="session")
+def app(web_settings: Settings, release: Release) -> FastAPI:
+    """The web app in process, for tests that talk HTTP without a socket."""
+    return create_app(web_settings, release)
+
+
+@pytest.fixture(scope="session")
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def server(release_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real uvicorn process serving the session's release; yields its base URL (ending in /)."""
+    with running_server(release_dir, tmp_path_factory.mktemp("server")) as live:
+        yield live.url

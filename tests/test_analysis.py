@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -441,41 +440,12 @@ def test_cli_endpoint_that_never_answers(capsys: pytest.CaptureFixture) -> None:
 # -- a live server ----------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(release_dir: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
-    env["KOMMUNMAL_RELEASE_DIR"] = str(release_dir)
-    process = subprocess.Popen(
-        [PYTHON, "-m", "uvicorn", "--factory", "kommunmal.web:create_app", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
 @pytest.mark.server
 @pytest.mark.parametrize("layer", ["actions", "all"])
 def test_endpoint_gives_the_same_graph(
     layer: str, server: str, settings: Settings, graphs: dict[str, nx.Graph]
 ) -> None:
-    remote = goal_graph(fetch(EndpointSource(server + "/sparql", settings.vocab)), layer)
+    remote = goal_graph(fetch(EndpointSource(server + "sparql", settings.vocab)), layer)
     local = graphs[layer]
     assert list(remote.nodes(data=True)) == list(local.nodes(data=True))
     assert sorted(remote.edges(data=True)) == sorted(local.edges(data=True))
@@ -485,19 +455,19 @@ def test_endpoint_gives_the_same_graph(
 @pytest.mark.server
 def test_web_goal_graph(server: str, graphs: dict[str, nx.Graph]) -> None:
     for fmt in EXPORT_FORMATS.values():
-        response = httpx.get(f"{server}/analysis/goal-graph.{fmt.extension}", params={"layer": "all"}, timeout=60)
+        response = httpx.get(f"{server}analysis/goal-graph.{fmt.extension}", params={"layer": "all"}, timeout=60)
         assert response.status_code == 200, fmt.name
         assert response.headers["content-type"] == fmt.media_type
-        again = httpx.get(f"{server}/analysis/goal-graph.{fmt.extension}", params={"layer": "all"}, timeout=60)
+        again = httpx.get(f"{server}analysis/goal-graph.{fmt.extension}", params={"layer": "all"}, timeout=60)
         assert again.content == response.content
         if fmt.name == "graphml":
             assert _weights(nx.read_graphml(io.BytesIO(response.content))) == _weights(graphs["all"])
-    cached = httpx.get(f"{server}/analysis/goal-graph.png", headers={"If-None-Match": again.headers["etag"]})
+    cached = httpx.get(f"{server}analysis/goal-graph.png", headers={"If-None-Match": again.headers["etag"]})
     assert cached.status_code == 200  # a different format's ETag does not match
-    etag = httpx.get(f"{server}/analysis/goal-graph.png").headers["etag"]
-    assert httpx.get(f"{server}/analysis/goal-graph.png", headers={"If-None-Match": etag}).status_code == 304
-    assert httpx.get(f"{server}/analysis/goal-graph.doc").status_code == 404
-    assert httpx.get(f"{server}/analysis/goal-graph.json", params={"layer": "x"}).status_code == 422
+    etag = httpx.get(f"{server}analysis/goal-graph.png").headers["etag"]
+    assert httpx.get(f"{server}analysis/goal-graph.png", headers={"If-None-Match": etag}).status_code == 304
+    assert httpx.get(f"{server}analysis/goal-graph.doc").status_code == 404
+    assert httpx.get(f"{server}analysis/goal-graph.json", params={"layer": "x"}).status_code == 422
 
 
 @pytest.mark.server
@@ -518,7 +488,7 @@ def test_html_page_in_a_browser(server: str, graphs: dict[str, nx.Graph]) -> Non
         errors: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{server}/analysis/goal-graph.html?layer=actions")
+        page.goto(f"{server}analysis/goal-graph.html?layer=actions")
         page.hover(f'.node[data-id="{hub}"] circle')
         assert page.locator(".edge.on").count() == g.degree(hub)
         page.click(f'.node[data-id="{hub}"] circle')

@@ -20,8 +20,6 @@ from kommunmal.config import Settings
 from kommunmal.iris import Iris
 from kommunmal.release import DUMP_FORMATS, Release
 
-pytest_plugins = ["_web_fixtures"]
-
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCAT_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "dcat"
 SHAPES = (

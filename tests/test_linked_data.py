@@ -18,8 +18,6 @@ from kommunmal.iris import Iris
 from kommunmal.release import Release
 from kommunmal.store import Store
 
-pytest_plugins = ["_web_fixtures"]
-
 RDF_TYPES = {
     "text/turtle": "turtle",
     "application/ld+json": "json-ld",

@@ -11,9 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _web_fixtures import ARTIFACTS
-
-pytest_plugins = ["_web_fixtures"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -26,6 +23,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SHOTS = ARTIFACTS / "screenshots"
 PAGES = [
     ("home", "/"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from live_server import Server, running_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from sparql_server import Server, running_server
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
 from kommunmal.release import Release

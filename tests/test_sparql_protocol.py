@@ -16,9 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import Server, free_port, running_server, wait_until_up
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
-from sparql_server import Server, free_port, running_server, wait_until_up
 
 from kommunmal.cli import main as cli_main
 from kommunmal.config import Settings

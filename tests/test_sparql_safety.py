@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 import pytest
-from sparql_server import Listener, Server, running_server
+from live_server import Listener, Server, running_server
 
 from kommunmal.query import QueryFailed, QueryPool, QueryRefused, QueryRequest, inspect
 from kommunmal.release import Release

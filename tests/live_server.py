@@ -1,4 +1,4 @@
-"""A real server on a free loopback port for the SPARQL tests: `uvicorn --factory kommunmal.web:create_app`.
+"""A real server on a free loopback port: `uvicorn --factory kommunmal.web:create_app` serving a release.
 
 Imported by the test modules (pytest puts tests/ on sys.path); not a test module itself.
 """

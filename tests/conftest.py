@@ -14,6 +14,7 @@ from rdflib import Dataset, Graph
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, load, union_graph
 from kommunmal.release import Release, build
+from kommunmal.store import Store
 from kommunmal.validation import load_shapes
 from kommunmal.web.app import create_app
 
@@ -57,6 +58,11 @@ def release_dir(settings: Settings, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="session")
 def release(release_dir: Path) -> Release:
     return Release.current(release_dir)
+
+
+@pytest.fixture(scope="session")
+def store(release: Release) -> Store:
+    return Store(release.store_path)
 
 
 @pytest.fixture(scope="session")

@@ -66,11 +66,6 @@ def example(store: Store, settings: Settings, pattern: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def store(release: Release) -> Store:
-    return Store(release.store_path)
-
-
-@pytest.fixture(scope="module")
 def iris(settings: Settings) -> Iris:
     return Iris(settings.base_iri)
 

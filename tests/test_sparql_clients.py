@@ -10,7 +10,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
-from kommunmal.release import Release
 from kommunmal.store import Store
 
 pytestmark = pytest.mark.server
@@ -35,11 +34,6 @@ SELECT ?goal ?label WHERE { ?goal a km:Goal ; skos:prefLabel ?label FILTER(lang(
 def server(release_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     with running_server(release_dir, tmp_path_factory.mktemp("logs")) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def store(release: Release) -> Store:
-    return Store(release.store_path)
 
 
 def direct(store: Store, query: str) -> list[tuple[str, ...]]:

@@ -22,7 +22,6 @@ from rdflib.namespace import RDF
 
 from kommunmal.cli import main as cli_main
 from kommunmal.config import Settings
-from kommunmal.release import Release
 from kommunmal.store import Store
 from kommunmal.web.routes.sparql import EXAMPLES
 
@@ -40,11 +39,6 @@ DIRECT = "application/sparql-query"
 def server(release_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     with running_server(release_dir, tmp_path_factory.mktemp("logs")) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def store(release: Release) -> Store:
-    return Store(release.store_path)
 
 
 @pytest.fixture(scope="module")

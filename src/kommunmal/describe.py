@@ -10,13 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, VOID
 from rdflib.term import Node
 
 from kommunmal.store import Store
 
-VOID = Namespace("http://rdfs.org/ns/void#")
 # Predicates that name a resource, most preferred first.
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name, SKOS.notation)
 Triple = tuple[Node, Node, Node]

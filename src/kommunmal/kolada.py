@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, SKOS, XSD
 
 from kommunmal.config import Settings
 from kommunmal.dataset import load, parse_file, union_graph
@@ -39,12 +39,10 @@ DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 MAX_PAGES = 100
 TIMEOUT_S = 30.0
 
-QB = Namespace("http://purl.org/linked-data/cube#")
 SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SDMX_CODE = Namespace("http://purl.org/linked-data/sdmx/2009/code#")
 CV = Namespace("http://data.europa.eu/m8g/")
-ORG = Namespace("http://www.w3.org/ns/org#")
 
 # Kolada gender code -> SDMX sex code; K and F both mean women (the codes are not confirmed, see the module doc).
 SEX_CODES = {"T": "T", "K": "F", "F": "F", "M": "M"}

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from kommunmal import __version__
 from kommunmal.config import Settings
@@ -33,7 +33,6 @@ from kommunmal.formats import FORMATS
 from kommunmal.iris import Iris
 from kommunmal.validation import Report, load_shapes, validate
 
-VOID = Namespace("http://rdfs.org/ns/void#")
 DUMP_NAME = "kommunmal"
 DUMP_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld")
 

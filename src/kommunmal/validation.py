@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyshacl
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, parse_file, union_graph
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @dataclass(frozen=True)

@@ -403,3 +403,11 @@ def test_every_page_names_its_machine_readable_forms(path: str, client: TestClie
         target = client.get(href, headers={"accept": media}, follow_redirects=True)
         assert target.status_code == 200, href
         assert target.headers["content-type"].split(";")[0] == media, href
+
+
+def test_sdg_goal_page_counts_links_in_swedish(client) -> None:
+    page = client.get("/sdg/11", headers={"Accept": "text/html"}).text
+    counts = re.findall(r"(\d+) (koppling(?:ar)?)<", page)
+    assert counts
+    for number, word in counts:
+        assert word == ("koppling" if number == "1" else "kopplingar"), (number, word)

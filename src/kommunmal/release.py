@@ -77,7 +77,8 @@ def build(settings: Settings, out: Path | None = None, progress: Progress | None
     dataset, sources = load(settings)
     say(f"  {len(sources)} filer, {len(dataset)} tripplar / files, triples")
     say("Validerar mot SHACL / validating against SHACL …")
-    report = validate(dataset, load_shapes(settings), sources)
+    union = union_graph(dataset)
+    report = validate(union, load_shapes(settings), sources, dataset=dataset)
     if not report.conforms:
         raise NotConformant(report.text())
     say(f"  konform, {len(report.warnings)} varningar / conforms, warnings")
@@ -86,7 +87,7 @@ def build(settings: Settings, out: Path | None = None, progress: Progress | None
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     staging.chmod(0o755)
     try:
-        release_id = _write(settings, dataset, sources, report, staging, say)
+        release_id = _write(settings, dataset, union, sources, report, staging, say)
         final = out / "releases" / release_id
         if final.exists():
             shutil.rmtree(staging)
@@ -101,9 +102,14 @@ def build(settings: Settings, out: Path | None = None, progress: Progress | None
 
 
 def _write(
-    settings: Settings, dataset: Dataset, sources: list[Source], report: Report, folder: Path, say: Progress
+    settings: Settings,
+    dataset: Dataset,
+    union: Graph,
+    sources: list[Source],
+    report: Report,
+    folder: Path,
+    say: Progress,
 ) -> str:
-    union = union_graph(dataset)
     for prefix, ns in _prefixes(settings).items():
         dataset.bind(prefix, ns, override=True)
         union.bind(prefix, ns, override=True)
@@ -117,7 +123,7 @@ def _write(
     quad_count = sum(1 for line in (folder / f"{DUMP_NAME}.nq").read_bytes().splitlines() if line.strip())
     digest = content_digest(dataset)
     release_id = digest[:16]
-    void = describe(settings, dataset, sources)
+    void = describe(settings, dataset, sources, union)
     void.serialize(destination=folder / "void.ttl", format="turtle", encoding="utf-8")
     report.graph.serialize(destination=folder / "validation.ttl", format="turtle", encoding="utf-8")
     say("Laddar den inbäddade lagringen / loading the embedded store …")
@@ -191,14 +197,13 @@ def _prefixes(settings: Settings) -> dict[str, str]:
     }
 
 
-def describe(settings: Settings, dataset: Dataset, sources: list[Source]) -> Graph:
-    """VoID description of the whole dataset and of each named graph."""
+def describe(settings: Settings, dataset: Dataset, sources: list[Source], union: Graph) -> Graph:
+    """VoID description of the whole dataset (`union`: all its triples) and of each named graph."""
     iris = Iris(settings.base_iri)
     g = Graph()
     g.bind("void", VOID)
     g.bind("dct", DCTERMS)
     ds = URIRef(iris.dataset)
-    union = union_graph(dataset)
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, DCTERMS.title, Literal("Kommunövergripande mål som länkade data", lang="sv")))
     g.add((ds, DCTERMS.title, Literal("Municipal overarching goals as linked data", lang="en")))

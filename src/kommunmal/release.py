@@ -37,6 +37,7 @@ DUMP_NAME = "kommunmal"
 DUMP_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld")
 
 Progress = Callable[[str], None]
+Extra = Callable[[Settings, Path, Progress], None]
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def _write(
     store.bulk_load(path=str(folder / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     store.optimize()
     del store
+    for extra in release_extras():
+        extra(settings, folder, say)
     files = sorted(p for p in folder.iterdir() if p.is_file())
     sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sums.items()), encoding="utf-8")
@@ -148,6 +151,19 @@ def _write(
     }
     (folder / "release.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return release_id
+
+
+def release_extras() -> tuple[Extra, ...]:
+    """What else goes into a release folder, written after the dumps and the store and before the checksums.
+
+    Each extra is called as `extra(settings, folder, say)`: it may read `folder / "kommunmal.nq"` (all quads) or
+    open `folder / "store"` read-only, and writes its own files into `folder`. The list lives in
+    kommunmal.release_extras so that the features that add files (search index, per-document dumps, …) register
+    there without this module importing them at start.
+    """
+    from kommunmal import release_extras as extras
+
+    return tuple(extras.EXTRAS)
 
 
 def content_digest(dataset: Dataset) -> str:

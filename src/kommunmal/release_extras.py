@@ -1,0 +1,10 @@
+"""Extras written into every release folder; see `kommunmal.release.release_extras` for the contract.
+
+Each feature that adds files to a release registers its function here, one line each.
+"""
+
+from __future__ import annotations
+
+from kommunmal.release import Extra
+
+EXTRAS: list[Extra] = []

@@ -37,6 +37,9 @@ ACCEPTED_WARNINGS = {
     ("http://www.w3.org/ns/shacl#NodeConstraintComponent", "http://purl.org/dc/terms/publisher"),
     # GeoNames gives no bounding box we could source; the centroid is given.
     ("http://www.w3.org/ns/shacl#MinCountConstraintComponent", "http://www.w3.org/ns/dcat#bbox"),
+    # A municipality's dataset series: its datasets carry the distributions; DCAT-AP-SE advises against
+    # distributions on the series itself (recommendations 15-21), while DCAT-AP treats a series as a dataset.
+    ("http://www.w3.org/ns/shacl#MinCountConstraintComponent", "http://www.w3.org/ns/dcat#distribution"),
 }
 
 

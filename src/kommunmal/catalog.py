@@ -1,161 +1,116 @@
 """The DCAT-AP-SE 3.0.1 catalog of a release: what dataportal.se (and through it data.europa.eu) harvests.
 
-Every catalog, dataset, distribution, service, publisher and contact is an IRI (dataportal.se harvest rules).
-Resource IRIs come from base_iri; the addresses a client fetches (downloadURL, endpointURL, homepage) from
-public_url. Both go through Iris.
+The catalog holds the whole knowledge graph as one dataset (with the release's dumps), one dataset per goal
+document grouped per municipality in a dataset series (kommunmal.catalog_documents), the SPARQL endpoint as a data
+service, and a metadata-quality self-assessment of every dataset (kommunmal.mqa, DQV). Every catalog, dataset,
+distribution, service, publisher and contact is an IRI (dataportal.se harvest rules). Resource IRIs come from
+base_iri; the addresses a client fetches (downloadURL, endpointURL, homepage) from public_url. Both go through Iris.
 """
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, GEO, OWL, RDF, RDFS, SKOS, XSD
+from collections import Counter
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+
+from kommunmal.catalog_agents import Publisher, add_publisher, publishers
+from kommunmal.catalog_documents import add_document_datasets, genitive
+from kommunmal.catalog_terms import (
+    ADMS,
+    CATALOG_DESCRIPTION,
+    CATALOG_TITLE,
+    CC0,
+    DCATAP,
+    EU,
+    IANA,
+    LANGUAGES,
+    LOCALITY,
+    MUNICIPALITY_HOMEPAGE,
+    POSTAL_CODE,
+    RIGHTS,
+    SDG_CITATION,
+    SERVICE_DESCRIPTION,
+    SERVICE_TITLE,
+    SHA256,
+    SPARQL_PROTOCOL,
+    SPARQL_QUERY_FILE_TYPE,
+    SPARQL_RESULTS_MEDIA_TYPE,
+    SPATIAL_BY_KOMMUNKOD,
+    SPDX,
+    TELEPHONE,
+    VCARD,
+    text,
+    types_of_values,
+)
 from kommunmal.config import Settings
+from kommunmal.documents import Document, documents
 from kommunmal.formats import FORMATS
 from kommunmal.iris import Iris
+from kommunmal.mqa import add_measurements
 from kommunmal.release import DUMP_FORMATS, Release
-from kommunmal.store import Store
+from kommunmal.sparql_source import SparqlSource, StoreSource
 
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-ADMS_PUBTYPE = Namespace("http://purl.org/adms/publishertype/")
-ADMS_LICTYPE = Namespace("http://purl.org/adms/licencetype/")
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "https://www.iana.org/assignments/media-types/"
+__all__ = ["SDG_CITATION", "SPDX", "VCARD", "catalog_graph"]
 
-CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
-SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-SPARQL_QUERY_FILE_TYPE = URIRef(EU + "file-type/SPARQLQ")
-SPARQL_RESULTS_MEDIA_TYPE = URIRef(IANA + "application/sparql-results+json")
-# GeoNames id of Östersunds kommun, from the Wikipedia infobox only: UNVERIFIED on geonames.org itself.
-SPATIAL = URIRef("https://sws.geonames.org/2685747/")
-# The municipality's coordinates as the same infobox gives them (63°11′N 14°40′E).
-CENTROID = "POINT(14.666667 63.183333)"
-# The municipality's switchboard and postal address, as printed on ostersund.se
-# (http://www.ostersund.se/omostersund/inenglish/economics.4.1fb865ac11a6cbd5d2080001939.html).
-TELEPHONE = URIRef("tel:+46-63-143000")
-POSTAL_CODE, LOCALITY = "831 82", "Östersund"
-MUNICIPALITY_HOMEPAGE = URIRef("https://www.ostersund.se/")
-MUNICIPALITY = "id/ostersund"
-PUBLISHER_PATTERN = "http://dataportal.se/organisation/SE{digits}"
-
-# DCAT-AP 3.0.1's controlled-vocabulary shape expects the SPDX algorithm IRI in https form, while SPDX 2.3 names
-# it with http; we publish the form the EU validator accepts and state that it is the same as the SPDX term.
-SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
-
-# The controlled-vocabulary concepts we use, with labels as their tables give them: IRI -> (scheme, en, sv).
-CONCEPTS: dict[str, tuple[str, str, str]] = {
-    EU + "data-theme/GOVE": (
-        EU + "data-theme",
-        "Government and public sector",
-        "Regeringen och den offentliga sektorn",
-    ),
-    EU + "data-theme/ECON": (EU + "data-theme", "Economy and finance", "Ekonomi och finans"),
-    EU + "access-right/PUBLIC": (EU + "access-right", "public", "offentligt"),
-    EU + "frequency/ANNUAL": (EU + "frequency", "annual", "årlig"),
-    EU + "planned-availability/STABLE": (EU + "planned-availability", "stable", "stabil"),
-    EU + "distribution-status/COMPLETED": (EU + "distribution-status", "completed", "färdig"),
-    str(ADMS_PUBTYPE.LocalAuthority): (ADMS_PUBTYPE + "1.0", "Local Authority", "kommunal myndighet"),
-    str(ADMS_LICTYPE.PublicDomain): (ADMS_LICTYPE + "1.0", "Public domain", "allmän egendom"),
-}
-SCHEMES: dict[str, tuple[str, str]] = {
-    EU + "data-theme": ("Data theme", "Datatema"),
-    EU + "access-right": ("Access right", "Åtkomsträttighet"),
-    EU + "frequency": ("Frequency", "Frekvens"),
-    EU + "planned-availability": ("Planned availability", "Planerad tillgänglighet"),
-    EU + "distribution-status": ("Distribution status", "Distributionsstatus"),
-    ADMS_PUBTYPE + "1.0": ("Publisher type", "Utgivartyp"),
-    ADMS_LICTYPE + "1.0": ("Licence type", "Licenstyp"),
-}
-LANGUAGES = {"SWE": ("Swedish", "svenska"), "ENG": ("English", "engelska")}
-
-TITLE = {
-    "sv": "Östersunds kommuns övergripande mål i budget 2024 som länkade data",
-    "en": "Östersund Municipality's overarching goals in the 2024 budget as linked data",
-}
-DESCRIPTION = {
-    "sv": "Kommunfullmäktiges åtta övergripande mål i Östersunds kommuns budget 2024 som en validerad kunskapsgraf: "
-    "målformuleringar, de politiska texterna stycke för stycke, åtagandena i texterna och vilka mål de tjänar, "
-    "ansvariga nämnder och bolag, kopplingar till FN:s globala mål och delmål (med belägg och uppgift om "
-    "kopplingen är uttalad eller härledd) samt indikatorer från Kolada. Varje uppgift pekar på sitt ställe i "
-    "källtexten.",
-    "en": "The council's eight overarching goals in Östersund Municipality's 2024 budget as a validated knowledge "
-    "graph: goal statements, the political texts paragraph by paragraph, the actions the texts contain and the "
-    "goals they serve, responsible committees and companies, links to the UN Sustainable Development Goals and "
-    "targets (with evidence, stated or inferred), and indicators from Kolada. Every fact points to its place "
-    "in the source text.",
-}
-CATALOG_TITLE = {"sv": "Katalog: kommunmal", "en": "Catalogue: kommunmal"}
-CATALOG_DESCRIPTION = {
-    "sv": "Datamängder och tjänster som kommunmal publicerar om kommunala mål som länkade data.",
-    "en": "Datasets and services that kommunmal publishes about municipal goals as linked data.",
-}
-KEYWORDS = {
-    "sv": (
-        "budget",
-        "kommunala mål",
-        "övergripande mål",
-        "kommunfullmäktige",
-        "Agenda 2030",
-        "globala målen",
-        "länkade data",
-        "Östersund",
-    ),
-    "en": ("budget", "municipal goals", "Sustainable Development Goals", "linked data", "Östersund"),
-}
-SERVICE_TITLE = {"sv": "SPARQL-endpoint för kommunmal", "en": "SPARQL endpoint for kommunmal"}
-SERVICE_DESCRIPTION = {
-    "sv": "Skrivskyddad SPARQL 1.1-endpoint över hela kunskapsgrafen; standardgrafen är unionen av de namngivna "
-    "graferna. Anrop utan fråga ger en tjänstebeskrivning (SPARQL 1.1 Service Description).",
-    "en": "Read-only SPARQL 1.1 endpoint over the whole knowledge graph; the default graph is the union of the named "
-    "graphs. A request without a query returns a SPARQL 1.1 Service Description.",
-}
-SDG_CITATION = (
-    "Amit Joshi, Luis Gonzalez Morales, Szymon Klarman, and Aaron Helton. 2019. A Knowledge Organization System for "
-    "the United Nations Sustainable Development Goals. New York, NY. http://metadata.un.org/sdg"
-)
-RIGHTS = {
-    "sv": "Uppgifterna är fria att använda (CC0). Dumparna innehåller också FN:s SDG-KOS, som får spridas fritt med "
-    "källhänvisningen: " + SDG_CITATION,
-    "en": "The data is free to use (CC0). The dumps also contain the UN SDG KOS, which may be distributed freely "
-    "with the citation: " + SDG_CITATION,
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCTERMS,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "spdx": SPDX,
+    "dcatap": DCATAP,
+    "skos": SKOS,
+    "owl": OWL,
+    "adms": ADMS,
+    "dqv": "http://www.w3.org/ns/dqv#",
 }
 
 
-def catalog_graph(settings: Settings, release: Release) -> Graph:
-    """The dcat:Catalog for `release`: the goal dataset, one distribution per dump, and the SPARQL service."""
+def catalog_graph(settings: Settings, release: Release, source: SparqlSource | None = None) -> Graph:
+    """The dcat:Catalog for `release` (read through `source`, default: the release's own store).
+
+    Raises ValueError when the catalog's publisher has no Swedish name in the data (dataportal.se requires one).
+    """
     iris = Iris(settings.base_iri)
+    source = source or StoreSource.for_release(release, settings.vocab)
 
     def url(iri: str) -> URIRef:
         return URIRef(iris.to_url(iri, settings.public_url))
 
-    facts = _facts(settings, release)
+    docs = documents(source)
+    owner = _catalog_owner(settings, docs)
+    agents = publishers(source, [d.publisher for d in docs if d.publisher] + [owner])
+    if owner not in agents or not agents[owner].names.get("sv"):
+        raise ValueError(f"<{owner}> has no Swedish skos:prefLabel in the release; set KOMMUNMAL_CATALOG_PUBLISHER")
     g = Graph()
-    for prefix, ns in (
-        ("dcat", DCAT),
-        ("dct", DCTERMS),
-        ("foaf", FOAF),
-        ("vcard", VCARD),
-        ("spdx", SPDX),
-        ("dcatap", DCATAP),
-        ("skos", SKOS),
-        ("owl", OWL),
-        ("adms", ADMS),
-    ):
+    for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     catalog, dataset, service = URIRef(iris.catalog), URIRef(iris.dataset), URIRef(iris.sparql_service)
-    publisher = URIRef(PUBLISHER_PATTERN.format(digits=facts["orgnr"].replace("-", "")))
     contact = URIRef(iris.contact_point)
-    issued = Literal(facts["issued"], datatype=XSD.date)
-    modified = Literal(facts["modified"], datatype=XSD.date)
+    created = release.meta["created"][:10]
+    issued = Literal(min([created, *(r["issued"][:10] for r in source.select("vocabulary_issued"))]), datatype=XSD.date)
+    modified = Literal(created, datatype=XSD.date)
     rights = URIRef(iris.dataset + "#rights")
     homepage = url(settings.base_iri)
+    publisher = add_publisher(g, agents[owner], MUNICIPALITY_HOMEPAGE if owner.endswith("id/ostersund") else None)
+
+    def dated(subject: URIRef) -> None:
+        g.add((subject, DCTERMS.issued, issued))
+        g.add((subject, DCTERMS.modified, modified))
+        g.add((subject, DCAT.contactPoint, contact))
+
+    def common(graph: Graph, dist: URIRef) -> None:
+        graph.add((dist, DCTERMS.license, CC0))
+        graph.add((dist, DCTERMS.rights, rights))
+        graph.add((dist, DCATAP.availability, URIRef(EU + "planned-availability/STABLE")))
+        graph.add((dist, ADMS.status, URIRef(EU + "distribution-status/COMPLETED")))
+        graph.add((dist, DCTERMS.issued, issued))
+        graph.add((dist, DCTERMS.modified, modified))
 
     g.add((catalog, RDF.type, DCAT.Catalog))
-    _text(g, catalog, DCTERMS.title, CATALOG_TITLE)
-    _text(g, catalog, DCTERMS.description, CATALOG_DESCRIPTION)
+    text(g, catalog, DCTERMS.title, CATALOG_TITLE)
+    text(g, catalog, DCTERMS.description, CATALOG_DESCRIPTION)
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, DCTERMS.license, CC0))  # the metadata itself: DCAT-AP-SE requires CC0
     g.add((catalog, DCAT.dataset, dataset))
@@ -163,95 +118,170 @@ def catalog_graph(settings: Settings, release: Release) -> Graph:
     g.add((catalog, DCTERMS.issued, issued))
     g.add((catalog, DCTERMS.modified, modified))
     g.add((catalog, FOAF.homepage, homepage))
-    g.add((catalog, DCTERMS.spatial, SPATIAL))
     g.add((catalog, DCAT.themeTaxonomy, URIRef(EU + "data-theme")))
     for code in LANGUAGES:
         g.add((catalog, DCTERMS.language, URIRef(EU + "language/" + code)))
 
+    _whole_dataset(g, dataset, docs, agents[owner], publisher, rights, dated)
+    if len({d.slug for d in docs}) == 1:
+        place = SPATIAL_BY_KOMMUNKOD.get(docs[0].kommunkod or "")
+        for subject in (catalog, dataset) if place else ():
+            g.add((subject, DCTERMS.spatial, URIRef(place[0])))
+    g.add((dataset, DCAT.landingPage, homepage))
+    g.add((dataset, DCTERMS.conformsTo, URIRef(iris.ontology)))
+    files = release.meta["files"]
+    for name in DUMP_FORMATS:
+        _whole_dump(g, iris, release, name, files, url, common)
+    _sparql_distribution(g, iris, dataset, url, common)
+    for added in add_document_datasets(g, iris, docs, agents, files, url, common, dated):
+        g.add((catalog, DCAT.dataset, added))
+    _service(g, iris, service, dataset, publisher, contact, url)
+    _contact(g, settings, iris, contact)
+    types_of_values(g, iris, homepage)
+    add_measurements(g, settings, release)
+    return g
+
+
+def _catalog_owner(settings: Settings, docs: list[Document]) -> str:
+    """Who publishes the catalog: the setting, else the municipality with the most goal documents (ties: by name)."""
+    if settings.catalog_publisher:
+        return settings.base_iri + settings.catalog_publisher
+    counts = Counter(d.publisher for d in docs if d.publisher)
+    if not counts:
+        raise ValueError("the release holds no goal document with a publisher; set KOMMUNMAL_CATALOG_PUBLISHER")
+    return sorted(counts, key=lambda p: (-counts[p], p))[0]
+
+
+def _whole_dataset(g, dataset, docs, owner: Publisher, publisher, rights, dated) -> None:
+    municipalities = sorted({d.publisher_label or d.slug for d in docs})
+    keys = ", ".join(f"{d.publisher_label} {d.year}" for d in docs)
+    goals = sum(d.goals for d in docs)
+    n_docs = len(docs)
+    if len(municipalities) == 1:
+        name, name_en = municipalities[0], owner.names.get("en") or municipalities[0]
+        title = {
+            "sv": f"{genitive(name)} kommunövergripande mål som länkade data",
+            "en": f"{name_en}'s overarching goals as linked data",
+        }
+    else:
+        title = {
+            "sv": f"Kommunövergripande mål i {len(municipalities)} kommuner som länkade data",
+            "en": f"Overarching goals of {len(municipalities)} municipalities as linked data",
+        }
     g.add((dataset, RDF.type, DCAT.Dataset))
-    _text(g, dataset, DCTERMS.title, TITLE)
-    _text(g, dataset, DCTERMS.description, DESCRIPTION)
-    g.add((dataset, DCTERMS.identifier, Literal(iris.dataset)))
+    text(g, dataset, DCTERMS.title, title)
+    text(
+        g,
+        dataset,
+        DCTERMS.description,
+        {
+            "sv": f"Hela kunskapsgrafen: {goals} kommunövergripande mål i {n_docs} måldokument ({keys}) som en "
+            "validerad kunskapsgraf med målformuleringar, de politiska texterna stycke för stycke, åtagandena i "
+            "texterna och vilka mål de tjänar, ansvariga nämnder och bolag, kopplingar till FN:s globala mål och "
+            "delmål (med belägg och uppgift om kopplingen är uttalad eller härledd) samt indikatorer från Kolada. "
+            "Varje uppgift pekar på sitt ställe i källtexten. Varje måldokument finns också som egen datamängd.",
+            "en": f"The whole knowledge graph: {goals} overarching goals in {n_docs} goal "
+            f"document{'s' if n_docs != 1 else ''} ({keys}) as a validated knowledge graph with goal statements, the "
+            "political texts paragraph by paragraph, the actions the texts contain and the goals they serve, "
+            "responsible committees and companies, links to the UN Sustainable Development Goals and targets (with "
+            "evidence, stated or inferred), and indicators from Kolada. Every fact points to its place in the "
+            "source text. Each goal document is also a dataset of its own.",
+        },
+    )
+    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     g.add((dataset, DCTERMS.publisher, publisher))
-    g.add((dataset, DCAT.contactPoint, contact))
-    for lang, words in KEYWORDS.items():
-        for word in words:
-            g.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
+    for word in (
+        "budget",
+        "kommunala mål",
+        "övergripande mål",
+        "kommunfullmäktige",
+        "Agenda 2030",
+        "globala målen",
+        "länkade data",
+    ):
+        g.add((dataset, DCAT.keyword, Literal(word, lang="sv")))
+    for word in ("budget", "municipal goals", "Sustainable Development Goals", "linked data"):
+        g.add((dataset, DCAT.keyword, Literal(word, lang="en")))
+    for name in municipalities:
+        g.add((dataset, DCAT.keyword, Literal(name.removesuffix(" kommun"), lang="sv")))
     for theme in ("data-theme/GOVE", "data-theme/ECON"):
         g.add((dataset, DCAT.theme, URIRef(EU + theme)))
     for code in LANGUAGES:
         g.add((dataset, DCTERMS.language, URIRef(EU + "language/" + code)))
-    g.add((dataset, DCTERMS.spatial, SPATIAL))
-    period = URIRef(iris.dataset + "#period-2024")
-    g.add((dataset, DCTERMS.temporal, period))
-    g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    g.add((period, DCAT.startDate, Literal("2024-01-01", datatype=XSD.date)))
-    g.add((period, DCAT.endDate, Literal("2024-12-31", datatype=XSD.date)))
+    starts = sorted(d.start_date for d in docs if d.start_date)
+    ends = sorted(d.end_date for d in docs if d.end_date)
+    if starts:
+        period = URIRef(str(dataset) + "#period")
+        g.add((dataset, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(starts[0], datatype=XSD.date)))
+        if ends:
+            g.add((period, DCAT.endDate, Literal(ends[-1], datatype=XSD.date)))
     g.add((dataset, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/ANNUAL")))
     g.add((dataset, DCTERMS.accessRights, URIRef(EU + "access-right/PUBLIC")))
-    g.add((dataset, DCTERMS.conformsTo, URIRef(iris.ontology)))
-    g.add((dataset, DCTERMS.issued, issued))
-    g.add((dataset, DCTERMS.modified, modified))
-    g.add((dataset, DCAT.landingPage, homepage))
     g.add((dataset, DCTERMS.rights, rights))
     g.add((rights, RDF.type, DCTERMS.RightsStatement))
-    _text(g, rights, RDFS.label, RIGHTS)
+    text(g, rights, RDFS.label, RIGHTS)
+    dated(dataset)
 
-    files = release.meta["files"]
-    for name in DUMP_FORMATS:
-        fmt = FORMATS[name]
-        dist = URIRef(iris.distribution(fmt.extension))
-        file_name = release.dump(name).name
-        download = url(iris.dump(fmt.extension))
-        g.add((dataset, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        _text(
-            g,
-            dist,
-            DCTERMS.title,
-            {"sv": f"Hela kunskapsgrafen som {fmt.label}", "en": f"The whole knowledge graph as {fmt.label}"},
-        )
-        what = (
-            {"sv": "med de namngivna graferna", "en": "with the named graphs"}
-            if fmt.kind == "dataset"
-            else {
-                "sv": "som en graf (unionen av de namngivna graferna)",
-                "en": "as one graph (the union of the named graphs)",
-            }
-        )
-        _text(
-            g,
-            dist,
-            DCTERMS.description,
-            {
-                "sv": f"Nedladdningsfil {file_name} för release {release.id}, {what['sv']}.",
-                "en": f"Download file {file_name} of release {release.id}, {what['en']}.",
-            },
-        )
-        g.add((dist, DCAT.accessURL, download))
-        g.add((dist, DCAT.downloadURL, download))
-        g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
-        g.add((dist, DCTERMS.format, URIRef(fmt.eu_file_type)))
-        g.add((dist, DCAT.byteSize, Literal(files[file_name]["bytes"], datatype=XSD.nonNegativeInteger)))
-        checksum = URIRef(str(dist) + "#sha256")
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SHA256))
-        g.add((checksum, SPDX.checksumValue, Literal(files[file_name]["sha256"], datatype=XSD.hexBinary)))
-        _distribution_common(g, dist, rights, issued, modified)
 
-    sparql_dist = URIRef(iris.distribution("sparql"))
-    g.add((dataset, DCAT.distribution, sparql_dist))
-    g.add((sparql_dist, RDF.type, DCAT.Distribution))
-    _text(
+def _whole_dump(g, iris, release, name, files, url, common) -> None:
+    fmt = FORMATS[name]
+    dataset = URIRef(iris.dataset)
+    dist = URIRef(iris.distribution(fmt.extension))
+    file_name = release.dump(name).name
+    download = url(iris.dump(fmt.extension))
+    g.add((dataset, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    text(
         g,
-        sparql_dist,
+        dist,
+        DCTERMS.title,
+        {"sv": f"Hela kunskapsgrafen som {fmt.label}", "en": f"The whole knowledge graph as {fmt.label}"},
+    )
+    what = (
+        {"sv": "med de namngivna graferna", "en": "with the named graphs"}
+        if fmt.kind == "dataset"
+        else {
+            "sv": "som en graf (unionen av de namngivna graferna)",
+            "en": "as one graph (the union of the named graphs)",
+        }
+    )
+    text(
+        g,
+        dist,
+        DCTERMS.description,
+        {
+            "sv": f"Nedladdningsfil {file_name} för release {release.id}, {what['sv']}.",
+            "en": f"Download file {file_name} of release {release.id}, {what['en']}.",
+        },
+    )
+    g.add((dist, DCAT.accessURL, download))
+    g.add((dist, DCAT.downloadURL, download))
+    g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
+    g.add((dist, DCTERMS.format, URIRef(fmt.eu_file_type)))
+    g.add((dist, DCAT.byteSize, Literal(files[file_name]["bytes"], datatype=XSD.nonNegativeInteger)))
+    checksum = URIRef(str(dist) + "#sha256")
+    g.add((dist, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, SHA256))
+    g.add((checksum, SPDX.checksumValue, Literal(files[file_name]["sha256"], datatype=XSD.hexBinary)))
+    common(g, dist)
+
+
+def _sparql_distribution(g, iris, dataset, url, common) -> None:
+    dist = URIRef(iris.distribution("sparql"))
+    g.add((dataset, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    text(
+        g,
+        dist,
         DCTERMS.title,
         {"sv": "Frågor mot kunskapsgrafen med SPARQL", "en": "Querying the knowledge graph with SPARQL"},
     )
-    _text(
+    text(
         g,
-        sparql_dist,
+        dist,
         DCTERMS.description,
         {
             "sv": "Åtkomst till hela kunskapsgrafen genom SPARQL-endpointen; svar som SPARQL JSON, XML, CSV eller TSV.",
@@ -259,15 +289,17 @@ def catalog_graph(settings: Settings, release: Release) -> Graph:
             "CSV or TSV.",
         },
     )
-    g.add((sparql_dist, DCAT.accessURL, url(iris.sparql)))
-    g.add((sparql_dist, DCAT.accessService, service))
-    g.add((sparql_dist, DCTERMS.format, SPARQL_QUERY_FILE_TYPE))
-    g.add((sparql_dist, DCAT.mediaType, SPARQL_RESULTS_MEDIA_TYPE))
-    _distribution_common(g, sparql_dist, rights, issued, modified)
+    g.add((dist, DCAT.accessURL, url(iris.sparql)))
+    g.add((dist, DCAT.accessService, URIRef(iris.sparql_service)))
+    g.add((dist, DCTERMS.format, SPARQL_QUERY_FILE_TYPE))
+    g.add((dist, DCAT.mediaType, SPARQL_RESULTS_MEDIA_TYPE))
+    common(g, dist)
 
+
+def _service(g, iris, service, dataset, publisher, contact, url) -> None:
     g.add((service, RDF.type, DCAT.DataService))
-    _text(g, service, DCTERMS.title, SERVICE_TITLE)
-    _text(g, service, DCTERMS.description, SERVICE_DESCRIPTION)
+    text(g, service, DCTERMS.title, SERVICE_TITLE)
+    text(g, service, DCTERMS.description, SERVICE_DESCRIPTION)
     g.add((service, DCAT.endpointURL, url(iris.sparql)))
     # A GET on the endpoint without a query answers with its SPARQL 1.1 Service Description.
     g.add((service, DCAT.endpointDescription, url(iris.sparql)))
@@ -282,19 +314,8 @@ def catalog_graph(settings: Settings, release: Release) -> Graph:
     for lang, word in (("sv", "SPARQL"), ("sv", "länkade data"), ("en", "SPARQL"), ("en", "linked data")):
         g.add((service, DCAT.keyword, Literal(word, lang=lang)))
 
-    g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, RDF.type, FOAF.Organization))
-    g.add((publisher, FOAF.name, Literal(facts["name_sv"], lang="sv")))
-    if facts.get("name_en"):
-        g.add((publisher, FOAF.name, Literal(facts["name_en"], lang="en")))
-    g.add((publisher, DCTERMS.type, ADMS_PUBTYPE.LocalAuthority))
-    g.add((publisher, DCTERMS.identifier, Literal(facts["orgnr"])))
-    _text(
-        g, publisher, DCTERMS.description, {"sv": "Kommun i Jämtlands län.", "en": "Municipality in Jämtland County."}
-    )
-    g.add((publisher, FOAF.homepage, MUNICIPALITY_HOMEPAGE))
-    g.add((publisher, OWL.sameAs, URIRef(settings.base_iri + MUNICIPALITY)))
 
+def _contact(g: Graph, settings: Settings, iris: Iris, contact: URIRef) -> None:
     # The contact is kept apart from the publisher (dataportal.se rule): its own IRI, never a publisher.
     g.add((contact, RDF.type, VCARD.Organization))
     g.add((contact, VCARD.fn, Literal(settings.contact_name)))
@@ -306,76 +327,3 @@ def catalog_graph(settings: Settings, release: Release) -> Graph:
     g.add((address, VCARD["postal-code"], Literal(POSTAL_CODE)))
     g.add((address, VCARD.locality, Literal(LOCALITY)))
     g.add((address, VCARD["country-name"], Literal("Sverige", lang="sv")))
-
-    _types_of_values(g, iris, homepage)
-    return g
-
-
-def _distribution_common(g: Graph, dist: URIRef, rights: URIRef, issued: Literal, modified: Literal) -> None:
-    g.add((dist, DCTERMS.license, CC0))
-    g.add((dist, DCTERMS.rights, rights))
-    g.add((dist, DCATAP.availability, URIRef(EU + "planned-availability/STABLE")))
-    g.add((dist, ADMS.status, URIRef(EU + "distribution-status/COMPLETED")))
-    g.add((dist, DCTERMS.issued, issued))
-    g.add((dist, DCTERMS.modified, modified))
-
-
-def _types_of_values(g: Graph, iris: Iris, homepage: URIRef) -> None:
-    """Type the values we point at with the classes DCAT-AP expects (so a client need not fetch them)."""
-    g.add((CC0, RDF.type, DCTERMS.LicenseDocument))
-    g.add((CC0, RDFS.label, Literal("CC0 1.0 Universal", lang="en")))
-    g.add((CC0, DCTERMS.type, ADMS_LICTYPE.PublicDomain))
-    g.add((URIRef(EU + "access-right/PUBLIC"), RDF.type, DCTERMS.RightsStatement))
-    g.add((SPATIAL, RDF.type, DCTERMS.Location))
-    g.add((SPATIAL, RDFS.label, Literal("Östersunds kommun", lang="sv")))
-    g.add((SPATIAL, DCAT.centroid, Literal(CENTROID, datatype=GEO.wktLiteral)))
-    g.add((URIRef(iris.ontology), RDF.type, DCTERMS.Standard))
-    g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
-    g.add((homepage, RDF.type, FOAF.Document))
-    g.add((MUNICIPALITY_HOMEPAGE, RDF.type, FOAF.Document))
-    g.add((URIRef(EU + "frequency/ANNUAL"), RDF.type, DCTERMS.Frequency))
-    for code, (en, sv) in LANGUAGES.items():
-        lang = URIRef(EU + "language/" + code)
-        g.add((lang, RDF.type, DCTERMS.LinguisticSystem))
-        _text(g, lang, RDFS.label, {"en": en, "sv": sv})
-    for iri, (scheme, en, sv) in CONCEPTS.items():
-        g.add((URIRef(iri), RDF.type, SKOS.Concept))
-        g.add((URIRef(iri), SKOS.inScheme, URIRef(scheme)))
-        _text(g, URIRef(iri), SKOS.prefLabel, {"en": en, "sv": sv})
-    for iri, (en, sv) in SCHEMES.items():
-        g.add((URIRef(iri), RDF.type, SKOS.ConceptScheme))
-        _text(g, URIRef(iri), DCTERMS.title, {"en": en, "sv": sv})
-    for fmt_iri in {FORMATS[n].eu_file_type for n in DUMP_FORMATS} | {str(SPARQL_QUERY_FILE_TYPE)}:
-        g.add((URIRef(fmt_iri), RDF.type, DCTERMS.MediaTypeOrExtent))
-    for media in [*(FORMATS[n].media_type for n in DUMP_FORMATS), "application/sparql-results+json"]:
-        g.add((URIRef(IANA + media), RDF.type, DCTERMS.MediaType))
-    g.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
-    g.add((SHA256, OWL.sameAs, SPDX.checksumAlgorithm_sha256))
-
-
-def _text(g: Graph, subject: URIRef, predicate: URIRef, texts: dict[str, str]) -> None:
-    for lang, text in texts.items():
-        g.add((subject, predicate, Literal(text, lang=lang)))
-
-
-def _facts(settings: Settings, release: Release) -> dict[str, str]:
-    """What the catalog takes from the release itself: the publisher's name and number, and the dates."""
-    store = Store(release.store_path)
-    municipality = settings.base_iri + MUNICIPALITY
-    facts = {"modified": release.meta["created"][:10], "issued": release.meta["created"][:10]}
-    rows = store.query(f"""
-        PREFIX skos: <{SKOS}> PREFIX dct: <{DCTERMS}>
-        SELECT ?name ?lang ?orgnr WHERE {{
-          <{municipality}> skos:prefLabel ?name ; dct:identifier ?orgnr .
-          FILTER(DATATYPE(?orgnr) = <{settings.vocab}Organisationsnummer>)
-          BIND(LANG(?name) AS ?lang)
-        }}""")
-    for row in rows:
-        facts["orgnr"] = row["orgnr"].value
-        facts["name_" + row["lang"].value] = row["name"].value
-    if "orgnr" not in facts or "name_sv" not in facts:
-        raise ValueError(f"<{municipality}> has no Swedish skos:prefLabel or organisation number in the release")
-    # The dataset was first issued with the vocabulary; the release date says when the data last changed.
-    for row in store.query(f"SELECT ?d WHERE {{ <{Iris(settings.base_iri).ontology}> <{DCTERMS.issued}> ?d }}"):
-        facts["issued"] = min(facts["issued"], row["d"].value)
-    return facts

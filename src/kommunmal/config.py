@@ -48,6 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
         "E-mail address of the catalog's contact point (dcat:contactPoint); a placeholder until set",
     ),
     Setting(
+        "catalog_publisher",
+        "",
+        "The organisation that publishes the catalog and the whole graph, as an IRI relative to base_iri "
+        "(id/ostersund); default: the municipality with the most goal documents in the release",
+    ),
+    Setting(
         "contact_name",
         "Östersunds kommun",
         "Name of the catalog's contact point (vcard:fn): a function or unit, not a person",
@@ -69,6 +75,7 @@ class Settings:
     sparql_cache_bytes: int
     max_body_bytes: int
     contact_email: str
+    catalog_publisher: str
     contact_name: str
 
     @classmethod

@@ -18,7 +18,8 @@ from kommunmal.sparql_source import SparqlSource
 class Document:
     """One goal document: `iri`, Swedish `title`, `publisher` IRI and Swedish `publisher_label`, `kommunkod`
     (four digits, SCB) when the data has it, `year` (the first year of the document's period) and the number of
-    `goals`. `slug` is the municipality's path segment in the IRIs (`id/<slug>/…`)."""
+    `goals`; `title_en` and the period's `start_date`/`end_date` (ISO dates) where the data gives them.
+    `slug` is the municipality's path segment in the IRIs (`id/<slug>/…`)."""
 
     iri: str
     title: str
@@ -27,6 +28,9 @@ class Document:
     kommunkod: str | None
     year: int | None
     goals: int
+    title_en: str | None = None
+    start_date: str | None = None  # xsd:date lexical form, first day of the document's period
+    end_date: str | None = None
 
     @property
     def slug(self) -> str:
@@ -57,6 +61,9 @@ def documents(source: SparqlSource) -> list[Document]:
                 kommunkod=row.get("kommunkod"),
                 year=int(year) if year else None,
                 goals=int(row.get("goals") or 0),
+                title_en=row.get("titleEn"),
+                start_date=row.get("startDate"),
+                end_date=row.get("endDate"),
             )
         )
     return found
@@ -78,3 +85,22 @@ def resolve(source: SparqlSource, name: str) -> Document:
             return doc
     listing = ", ".join(doc.key for doc in known) or "none"
     raise NotFound(f"no goal document {name!r} in {source.describe}; there are: {listing}")
+
+
+def graphs_of(document: Document, graph_iris: list[str], base_iri: str) -> list[str]:
+    """The named graphs that hold `document` and its municipality's own data, from a release's graph IRIs.
+
+    Source files become graphs by path (data/<slug>/<year>/x.ttl -> {base}graph/<slug>/<year>/x), so a document's
+    graphs are those under graph/<slug>/<year>, and the municipality's (organisations, outcomes) those directly
+    under graph/<slug>/ whose next segment is not a year. Reference data and the vocabulary are not included.
+    """
+    root = f"{base_iri}graph/{document.slug}/"
+    year = str(document.year)
+    found = []
+    for iri in graph_iris:
+        if not iri.startswith(root):
+            continue
+        first = iri[len(root) :].split("/", 1)[0]
+        if first == year or not (first.isdigit() and len(first) == 4):
+            found.append(iri)
+    return sorted(found)

@@ -50,6 +50,14 @@ class Iris:
     def dumps(self) -> str:
         return self.base + "dumps/"
 
+    def document_dataset(self, key: str) -> str:
+        """The dcat:Dataset of one goal document, by its key `<slug>/<year>` (kommunmal.documents)."""
+        return f"{self.dataset}/document/{key}"
+
+    def dataset_series(self, slug: str) -> str:
+        """The dcat:DatasetSeries of one municipality's goal documents over the years."""
+        return f"{self.dataset}/series/{slug}"
+
     def distribution(self, name: str) -> str:
         return f"{self.dataset}/distribution/{name}"
 

@@ -8,3 +8,7 @@ from __future__ import annotations
 from kommunmal.release import Extra
 
 EXTRAS: list[Extra] = []
+
+from kommunmal.document_dumps import write_document_dumps  # noqa: E402
+
+EXTRAS.append(write_document_dumps)

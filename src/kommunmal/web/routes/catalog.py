@@ -12,6 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from kommunmal.catalog import SPDX, VCARD, catalog_graph
+from kommunmal.catalog_summary import dataset_summaries
 from kommunmal.config import Settings
 from kommunmal.formats import FORMATS, RDF_GRAPH_FORMATS
 from kommunmal.iris import Iris
@@ -138,6 +139,7 @@ def catalog_page(
         placeholder=email.endswith(".invalid"),
         modified=one(dataset, DCTERMS.modified),
         catalog_types=[t for t in graph.objects(URIRef(iris.catalog), RDF.type)],
+        datasets=dataset_summaries(graph, iris),
     )
 
 

@@ -1,0 +1,66 @@
+"""Per-document dumps: every goal document of a release as its own N-Quads, TriG and Turtle file.
+
+Written into the release folder as `kommunmal-<slug>-<year>.{nq,trig,ttl}` (a release extra, see
+kommunmal.release.release_extras), so that the catalog can offer each document as its own dataset with its own
+distributions. A dump holds the document's graphs and its municipality's own graphs (organisations, outcomes);
+the UN SDG KOS and the vocabulary stay in the whole dump, since their IRIs resolve on their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+
+from kommunmal.config import Settings
+from kommunmal.documents import Document, documents, graphs_of
+from kommunmal.sparql_source import StoreSource
+from kommunmal.store import Store
+
+# extension -> the pyoxigraph format; TriG and N-Quads keep the named graphs, Turtle gives their union.
+FORMATS = {"nq": pyoxigraph.RdfFormat.N_QUADS, "trig": pyoxigraph.RdfFormat.TRIG, "ttl": pyoxigraph.RdfFormat.TURTLE}
+
+
+def dump_name(document: Document, extension: str) -> str:
+    """File name of a document's dump: `kommunmal-ostersund-2024.ttl`."""
+    return f"kommunmal-{document.slug}-{document.year}.{extension}"
+
+
+def write_document_dumps(settings: Settings, folder: Path, say=None) -> list[Path]:
+    """Write the dumps of every goal document in the release folder's store; returns the files written.
+
+    Reads `folder / "store"` read-only; one pass over the quads of each document's graphs per document.
+    """
+    store = Store(folder / "store")
+    source = StoreSource(store, settings.vocab)
+    graph_iris = store.named_graphs()
+    written: list[Path] = []
+    docs = [d for d in documents(source) if d.year]
+    for index, doc in enumerate(docs, 1):
+        quads = [
+            q
+            for g in graphs_of(doc, graph_iris, settings.base_iri)
+            for q in store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(g))
+        ]
+        for extension, fmt in FORMATS.items():
+            target = folder / dump_name(doc, extension)
+            if fmt is pyoxigraph.RdfFormat.TURTLE:
+                items = sorted({pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+            else:
+                items = quads
+            pyoxigraph.serialize(items, str(target), fmt, prefixes=_prefixes(settings))
+            written.append(target)
+        if say and (index == len(docs) or index % 50 == 0):
+            say(f"  dumpar per måldokument / per-document dumps: {index}/{len(docs)}")
+    return written
+
+
+def _prefixes(settings: Settings) -> dict[str, str]:
+    return {
+        "km": settings.vocab,
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "dct": "http://purl.org/dc/terms/",
+        "prov": "http://www.w3.org/ns/prov#",
+        "org": "http://www.w3.org/ns/org#",
+        "sdg": "http://metadata.un.org/sdg/",
+    }

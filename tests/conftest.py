@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,3 +88,19 @@ def server(release_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """A real uvicorn process serving the session's release; yields its base URL (ending in /)."""
     with running_server(release_dir, tmp_path_factory.mktemp("server")) as live:
         yield live.url
+
+
+@pytest.fixture(scope="session")
+def many(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Release]:
+    """A release of three goal documents: Östersund 2024, Östersund 2025 (a relabelled copy) and the fictitious
+    Testby kommun 2024 (a copy under other IRIs); see tests/many_documents.py."""
+    from many_documents import add_other_municipality, add_second_year
+
+    data = tmp_path_factory.mktemp("many") / "data"
+    shutil.copytree(settings.data_dir, data)
+    add_second_year(data)
+    add_other_municipality(data)
+    out = tmp_path_factory.mktemp("release-many")
+    local = settings.with_(data_dir=data, release_dir=out)
+    release, _report = build(local, out)
+    return local, release

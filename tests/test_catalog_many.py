@@ -5,8 +5,6 @@ self-assessment checked against a hand count."""
 from __future__ import annotations
 
 import hashlib
-import shutil
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Namespace, URIRef
@@ -17,38 +15,16 @@ from kommunmal.catalog import catalog_graph
 from kommunmal.config import Settings
 from kommunmal.iris import Iris
 from kommunmal.mqa import DQV, INDICATORS, MAXIMUM
-from kommunmal.release import Release, build
+from kommunmal.release import Release
 
 DCAT3 = Namespace("http://www.w3.org/ns/dcat#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 KM_GOAL_DOCUMENT = "def/kommunmal#goalDocument"
 
 
-def second_year(data: Path) -> None:
-    """A second goal document for the tests: Östersund 2024 relabelled as 2025 (new IRIs, dates and title)."""
-    source, target = data / "ostersund" / "2024", data / "ostersund" / "2025"
-    shutil.copytree(source, target)
-    for path in target.rglob("*.ttl"):
-        text = path.read_text(encoding="utf-8")
-        for old, new in (("budget-2024", "budget-2025"), ("2024-01-01", "2025-01-01"), ("2024-12-31", "2025-12-31")):
-            text = text.replace(old, new)
-        path.write_text(text.replace("Budget 2024 –", "Budget 2025 –"), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
-def two(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Release]:
-    data = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(settings.data_dir, data)
-    second_year(data)
-    out = tmp_path_factory.mktemp("release-two")
-    local = settings.with_(data_dir=data, release_dir=out)
-    release, _report = build(local, out)
-    return local, release
-
-
-@pytest.fixture(scope="module")
-def catalog(two: tuple[Settings, Release]) -> Graph:
-    return catalog_graph(*two)
+def catalog(many: tuple[Settings, Release]) -> Graph:
+    return catalog_graph(*many)
 
 
 def test_one_dataset_per_document_in_one_series(catalog: Graph, settings: Settings) -> None:
@@ -62,14 +38,19 @@ def test_one_dataset_per_document_in_one_series(catalog: Graph, settings: Settin
         assert (URIRef(iris.catalog), DCAT.dataset, dataset) in catalog
     assert (d25, DCAT3.prev, d24) in catalog and (d24, DCAT3.next, d25) in catalog
     assert catalog.value(series, DCAT3.first) == d24 and catalog.value(series, DCAT3.last) == d25
+    # Another municipality is another series with its own publisher: without an organisation number in the data,
+    # the municipality's own IRI.
+    other = URIRef(iris.document_dataset("testby/2024"))
+    assert catalog.value(other, DCAT3.inSeries) == URIRef(iris.dataset_series("testby"))
+    assert catalog.value(other, DCTERMS.publisher) == URIRef(settings.base_iri + "id/testby")
     # The publisher is the municipality by its organisation number, as dataportal.se identifies public bodies.
     assert catalog.value(d25, DCTERMS.publisher) == URIRef("http://dataportal.se/organisation/SE2120002528")
     years = {str(catalog.value(catalog.value(d, DCTERMS.temporal), DCAT.startDate)) for d in (d24, d25)}
     assert years == {"2024-01-01", "2025-01-01"}
 
 
-def test_document_dumps_hold_their_document_only(two: tuple[Settings, Release], catalog: Graph) -> None:
-    settings, release = two
+def test_document_dumps_hold_their_document_only(many: tuple[Settings, Release], catalog: Graph) -> None:
+    settings, release = many
     iris = Iris(settings.base_iri)
     files = release.meta["files"]
     for year in ("2024", "2025"):
@@ -107,8 +88,18 @@ def test_the_catalog_of_many_validates(catalog: Graph) -> None:
         shapes.parse(DCAT_REFERENCE / name, format="turtle")
     _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)
     assert results(report, SH.Violation) == []
-    warnings = {(component, path) for _node, path, component, _msg in results(report, SH.Warning)}
-    assert warnings <= set(ACCEPTED_WARNINGS)
+    # Testby kommun has no organisation number and no sourced place in the data: the SE shapes warn that its
+    # publisher lacks dct:identifier and the dataportal.se IRI pattern, and that its datasets lack dct:spatial.
+    testby = {
+        ("http://www.w3.org/ns/shacl#MinCountConstraintComponent", "http://purl.org/dc/terms/identifier"),
+        ("http://www.w3.org/ns/shacl#PatternConstraintComponent", "None"),
+        ("http://www.w3.org/ns/shacl#MinCountConstraintComponent", "http://purl.org/dc/terms/spatial"),
+    }
+    for node, path, component, _msg in results(report, SH.Warning):
+        if "/testby" in node:
+            assert (component, path) in testby | set(ACCEPTED_WARNINGS), (node, path, component)
+        else:
+            assert (component, path) in ACCEPTED_WARNINGS, (node, path, component)
 
 
 def measurements(catalog: Graph, dataset: URIRef) -> dict[str, float]:

@@ -123,10 +123,10 @@ def catalog_graph(settings: Settings, release: Release, source: SparqlSource | N
         g.add((catalog, DCTERMS.language, URIRef(EU + "language/" + code)))
 
     _whole_dataset(g, dataset, docs, agents[owner], publisher, rights, dated)
-    if len({d.slug for d in docs}) == 1:
-        place = SPATIAL_BY_KOMMUNKOD.get(docs[0].kommunkod or "")
-        for subject in (catalog, dataset) if place else ():
-            g.add((subject, DCTERMS.spatial, URIRef(place[0])))
+    # The places of the municipalities whose documents the release holds, where a sourced place is known.
+    for place in {SPATIAL_BY_KOMMUNKOD[d.kommunkod][0] for d in docs if d.kommunkod in SPATIAL_BY_KOMMUNKOD}:
+        for subject in (catalog, dataset):
+            g.add((subject, DCTERMS.spatial, URIRef(place)))
     g.add((dataset, DCAT.landingPage, homepage))
     g.add((dataset, DCTERMS.conformsTo, URIRef(iris.ontology)))
     files = release.meta["files"]

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import Store
-from kommunmal.web.routes import analysis, catalog, dumps, linked_data, meta, pages, sparql
+from kommunmal.web.routes import across, analysis, catalog, dumps, linked_data, meta, pages, sparql
 
 # Order matters: fixed paths first, the linked-data catch-alls (/id/…, /doc/…) last.
 ROUTERS = (
@@ -19,6 +19,7 @@ ROUTERS = (
     catalog.router,
     dumps.router,
     analysis.router,
+    across.router,
     pages.router,
     linked_data.router,
 )

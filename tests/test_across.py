@@ -1,0 +1,97 @@
+"""Comparisons across municipalities: the SDG coverage matrix (page, CSV, JSON, picture) and the ranked,
+inferred mapping of goals of different municipalities, on a release with three goal documents."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kommunmal.config import Settings
+from kommunmal.coverage import code_key, sdg_coverage
+from kommunmal.documents import resolve
+from kommunmal.goal_matching import match_goals, stems
+from kommunmal.release import Release
+from kommunmal.sparql_source import StoreSource
+from kommunmal.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def source(many: tuple[Settings, Release]) -> StoreSource:
+    settings, release = many
+    return StoreSource.for_release(release, settings.vocab)
+
+
+@pytest.fixture(scope="module")
+def http(many: tuple[Settings, Release]):
+    settings, release = many
+    with TestClient(create_app(settings, release)) as client:
+        yield client
+
+
+def direct_count(source: StoreSource, document: str, sdg_goal: str) -> int:
+    """Goals of `document` serving SDG goal `sdg_goal` or one of its targets, counted by one SELECT COUNT."""
+    rows = source.select_text(f"""
+        PREFIX km: <{source.vocab}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT (COUNT(DISTINCT ?goal) AS ?n) WHERE {{
+          ?goal km:goalDocument <{document}> .
+          {{ ?goal km:contributesTo ?t }} UNION {{ ?a km:serves ?goal ; km:contributesTo ?t }}
+          ?t skos:broader? <http://metadata.un.org/sdg/{sdg_goal}> .
+        }}""")
+    return int(rows[0]["n"])
+
+
+def test_matrix_counts_goals_per_document_and_sdg(source: StoreSource) -> None:
+    coverage = sdg_coverage(source)
+    assert [d.key for d in coverage.documents] == ["ostersund/2024", "ostersund/2025", "testby/2024"]
+    assert [coverage.labels[c] for c in coverage.columns] == sorted(coverage.labels.values(), key=code_key)
+    for doc in coverage.documents:
+        for column in coverage.columns:
+            code = coverage.labels[column]
+            assert coverage.count(doc.iri, column) == direct_count(source, doc.iri, code), (doc.key, code)
+    targets = sdg_coverage(source, "target")
+    assert any("." in code for code in targets.labels.values())
+
+
+def test_matrix_as_page_csv_json_and_picture(http: TestClient, source: StoreSource) -> None:
+    coverage = sdg_coverage(source)
+    page = http.get("/jamfor/globala-mal", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "Testby kommun 2024" in page.text
+    rows = list(csv.reader(io.StringIO(http.get("/jamfor/globala-mal.csv").text)))
+    assert rows[0][3:] == [coverage.labels[c] for c in coverage.columns]
+    assert [r[0] for r in rows[1:]] == [d.key for d in coverage.documents]
+    body = http.get("/jamfor/globala-mal.json").json()
+    assert body == json.loads(json.dumps(coverage.as_dict(), ensure_ascii=False))
+    png = http.get("/jamfor/globala-mal.png")
+    assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    assert http.get("/jamfor/globala-mal.gif").status_code == 404
+
+
+def test_goals_map_to_the_same_goal_of_the_copy(source: StoreSource) -> None:
+    """Testby's goals are copies of Östersund's (with the municipality's name changed in the statements): each
+    goal's best match is its copy, with the same SDG concepts (J = 1) and nearly all words."""
+    document = resolve(source, "ostersund/2024")
+    matches = match_goals(source, document, top=1)
+    assert len(matches) == document.goals
+    for m in matches:
+        assert m.other_document.key == "testby/2024"
+        assert m.other.notation == m.goal.notation and m.sdg_score == pytest.approx(1.0) and m.score > 0.9
+        assert m.shared_sdg and m.shared_words
+    # The same municipality's other year is not a match across municipalities.
+    assert all(m.other_document.publisher != document.publisher for m in match_goals(source, document, top=5))
+
+
+def test_mapping_json_says_it_is_inferred(http: TestClient) -> None:
+    body = http.get("/jamfor/mal.json", params={"dokument": "ostersund/2024"}).json()
+    assert body["rule"]["sv"] and body["matches"]
+    assert {m["basis"] for m in body["matches"]} == {"inferred"}
+    assert http.get("/jamfor/mal", params={"dokument": "nowhere/1999"}).status_code == 404
+    page = http.get("/jamfor/mal", params={"dokument": "ostersund/2024"}, headers={"accept": "text/html"})
+    assert "härledd" in page.text
+
+
+def test_stems_fold_swedish_inflections() -> None:
+    assert stems("kommunerna")[next(iter(stems("kommunen")))] == "kommunerna"

@@ -70,9 +70,9 @@ SHARED_IN_TEXT = [
     # 1.1-4 "målet är minst 75 000 invånare år 2040", 1.4-1 "ett mål om att vara minst 75 000 invånare år 2040",
     # 1.5-1 "som mål att bli minst 75 000 medborgare till år 2040"
     (("1.1", "1.4", "1.5"), r"75 000", r"75 000"),
-    # 1.4-2 "Restidtiden mellan Östersund och Stockholm med tåg måste kortas", 1.5-3 "snabbare restid mellan
-    # Östersund och Stockholm med tåg"
-    (("1.4", "1.5"), r"Östersund och Stockholm med tåg", r"Stockholm"),
+    # 1.4-2 "En förbättrad kollektivtrafik och infrastruktur är avgörande för framtidens tillväxt", 1.5-3 "En
+    # förbättrad kollektivtrafik och infrastruktur, med framför allt snabbare restid …, är avgörande"
+    (("1.4", "1.5"), r"En förbättrad kollektivtrafik och infrastruktur", r"kollektivtrafik och infrastruktur"),
     # 1.1-5 "utveckla former för att ta vara på engagemanget från civilsamhället", 1.4-7 "utveckla former för att
     # ta tillvara civilsamhällets engagemang"
     (
@@ -81,10 +81,9 @@ SHARED_IN_TEXT = [
         r"civilsamhällets engagemang)",
         r"civilsamhälle",
     ),
-    # 1.2-6 and 1.4-5 "Arbetet med utvecklingsplaner för Torvalla, Brunflo, Lit-Häggenås …"
-    (("1.2", "1.4"), r"utvecklingsplaner för Torvalla", r"Torvalla"),
-    # 1.4-6 "öka andelen lokala livsmedel", 1.8-5 "en större andel lokala samt ekologiska råvaror"
-    (("1.4", "1.8"), r"andel(en)? lokala", r"lokala livsmedel"),
+    # 1.4-7 "Samverkan mellan kommunal verksamhet och civilsamhället … en viktig del", 1.8-6 "En viktig del av
+    # servicen till medborgarna är att goda möjligheter finns till samverkan mellan kommunen och civilsamhället"
+    (("1.4", "1.8"), r"[Ss]amverkan mellan kommun(al verksamhet|en) och civilsamhället", r"Samverkan"),
 ]
 
 

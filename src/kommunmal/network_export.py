@@ -57,9 +57,12 @@ def fmt_weight(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def related_only(d: dict) -> bool:
-    """An edge whose goals share no action, only related commitments (tier 2): drawn dashed."""
-    return not d.get("weight_actions") and bool(d.get("weight_related"))
+def related_only(g: nx.Graph, d: dict) -> bool:
+    """An edge drawn for related commitments only (tier 2): every edge of the related layer, and in `all` an edge
+    whose goals share no action but related commitments. Drawn dashed."""
+    if g.graph["layer"] == "related":
+        return True
+    return g.graph["layer"] == ALL and not d.get("weight_actions") and bool(d.get("weight_related"))
 
 
 WEIGHT_NOTE = {
@@ -410,8 +413,8 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
                 edgecolor=EDGE_COLOUR,
                 alpha=0.35 + 0.4 * d["weight"] / top,
                 linewidth=_edge_width(d["weight"], top),
-                linestyle=RELATED_DASH if related_only(d) else "solid",
-                capstyle="butt" if related_only(d) else "round",
+                linestyle=RELATED_DASH if related_only(g, d) else "solid",
+                capstyle="butt" if related_only(g, d) else "round",
                 zorder=1,
             )
         )
@@ -469,7 +472,7 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
         0.5,
         0.895,
         f"Linjens tjocklek och talet på den: {_unit(g)}. Cirkelns storlek: målets viktade grad."
-        + (" Streckad linje: bara närliggande åtaganden." if any(related_only(d) for *_e, d in edges) else ""),
+        + (" Streckad linje: bara närliggande åtaganden." if any(related_only(g, d) for *_e, d in edges) else ""),
         ha="center",
         va="top",
         fontsize=10.5,
@@ -569,7 +572,7 @@ def _svg(g: nx.Graph, lay: Layout) -> str:
     for index, (u, v, d) in enumerate(reversed(edges)):
         (x1, y1), (x2, y2), (cx, cy) = _xy(lay.positions[u]), _xy(lay.positions[v]), _xy(lay.control(u, v))
         title = html.escape(f"{g.nodes[u]['title']} – {g.nodes[v]['title']}: {fmt_weight(d['weight'])}")
-        kind = "edge related" if related_only(d) else "edge"
+        kind = "edge related" if related_only(g, d) else "edge"
         parts.append(
             f'<path class="{kind}" data-edge="{len(edges) - 1 - index}" data-a="{html.escape(u)}" '
             f'data-b="{html.escape(v)}" d="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}" '
@@ -620,7 +623,7 @@ def _page_data(g: nx.Graph) -> dict:
                 "b": v,
                 "weight": d["weight"],
                 "text": fmt_weight(d["weight"]),
-                "related": related_only(d),
+                "related": related_only(g, d),
                 "shared": shared,
             }
         )
@@ -721,12 +724,16 @@ def write_html(g: nx.Graph) -> bytes:
         f"{html.escape(_unit(g))} med och vilka det är. Klicka på en linje för att se vad två mål delar. "
         f"Esc eller ett klick utanför återställer.</p>"
     )
+    dash_note = (
+        " Streckad linje: målen har bara närliggande åtaganden."
+        if any(related_only(g, d) for *_e, d in g.edges(data=True))
+        else ""
+    )
     page = f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(g.graph["title"])}</title><style>{_STYLE}</style></head>
 <body><header><h1>{html.escape(g.graph["title"])}</h1><p>{html.escape(_subtitle(g))}</p>
-<p>Linjens tjocklek och talet på den: {html.escape(_unit(g))}. Cirkelns storlek: målets viktade grad.
-Streckad linje: målen har bara närliggande åtaganden, inget gemensamt.</p>
+<p>Linjens tjocklek och talet på den: {html.escape(_unit(g))}. Cirkelns storlek: målets viktade grad.{dash_note}</p>
 <p>{html.escape(" ".join(_tier_legend(g)))}</p>
 <p class="legend">{legend}</p></header>
 <main>{_svg(g, lay)}<aside id="details" aria-live="polite">{intro}</aside></main>

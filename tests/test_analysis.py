@@ -25,7 +25,7 @@ from kommunmal.analysis import LAYERS, GoalData, fetch, goal_graph
 from kommunmal.cli import main
 from kommunmal.config import Settings
 from kommunmal.dataset import load
-from kommunmal.network_export import EXPORT_FORMATS, render
+from kommunmal.network_export import EXPORT_FORMATS, fmt_weight, render
 from kommunmal.release import Release
 from kommunmal.sparql_source import EndpointSource, StoreSource
 from kommunmal.store import Store
@@ -70,9 +70,9 @@ SHARED_IN_TEXT = [
     # 1.1-4 "målet är minst 75 000 invånare år 2040", 1.4-1 "ett mål om att vara minst 75 000 invånare år 2040",
     # 1.5-1 "som mål att bli minst 75 000 medborgare till år 2040"
     (("1.1", "1.4", "1.5"), r"75 000", r"75 000"),
-    # 1.4-2 "Restidtiden mellan Östersund och Stockholm med tåg måste kortas", 1.5-3 "snabbare restid mellan
-    # Östersund och Stockholm med tåg"
-    (("1.4", "1.5"), r"Östersund och Stockholm med tåg", r"Stockholm"),
+    # 1.4-2 "En förbättrad kollektivtrafik och infrastruktur är avgörande för framtidens tillväxt", 1.5-3 "En
+    # förbättrad kollektivtrafik och infrastruktur, med framför allt snabbare restid …, är avgörande"
+    (("1.4", "1.5"), r"En förbättrad kollektivtrafik och infrastruktur", r"kollektivtrafik och infrastruktur"),
     # 1.1-5 "utveckla former för att ta vara på engagemanget från civilsamhället", 1.4-7 "utveckla former för att
     # ta tillvara civilsamhällets engagemang"
     (
@@ -81,10 +81,9 @@ SHARED_IN_TEXT = [
         r"civilsamhällets engagemang)",
         r"civilsamhälle",
     ),
-    # 1.2-6 and 1.4-5 "Arbetet med utvecklingsplaner för Torvalla, Brunflo, Lit-Häggenås …"
-    (("1.2", "1.4"), r"utvecklingsplaner för Torvalla", r"Torvalla"),
-    # 1.4-6 "öka andelen lokala livsmedel", 1.8-5 "en större andel lokala samt ekologiska råvaror"
-    (("1.4", "1.8"), r"andel(en)? lokala", r"lokala livsmedel"),
+    # 1.4-7 "Samverkan mellan kommunal verksamhet och civilsamhället … en viktig del", 1.8-6 "En viktig del av
+    # servicen till medborgarna är att goda möjligheter finns till samverkan mellan kommunen och civilsamhället"
+    (("1.4", "1.8"), r"[Ss]amverkan mellan kommun(al verksamhet|en) och civilsamhället", r"Samverkan"),
 ]
 
 
@@ -159,24 +158,27 @@ def _independent_counts(dataset: Dataset, km: str, layer: str) -> dict[tuple[str
     return {(str(r.n1), str(r.n2)): int(r.shared) for r in rows}
 
 
-@pytest.mark.parametrize("layer", list(LAYERS))
+@pytest.mark.parametrize("layer", ["actions", *INDEPENDENT])
 def test_weights_equal_an_independent_count(
     layer: str, graphs: dict[str, nx.Graph], dataset: Dataset, settings: Settings
 ) -> None:
     expected = _independent_counts(dataset, settings.vocab, layer)
     if layer == "actions":
         assert sum(expected.values()) > 0, "the real data should have actions shared between goals"
-    got = {tuple(sorted((u, v))): d["weight"] for u, v, d in graphs[layer].edges(data=True)}
+    # The SDG layer weighs each target by link strength (test_analysis_tiers.py); here its items are counted.
+    got = {tuple(sorted((u, v))): len(d[f"shared_{layer}"]) for u, v, d in graphs[layer].edges(data=True)}
     assert got == expected
     combined = graphs["all"]
     for (a, b), count in expected.items():
-        assert combined.edges[a, b][f"weight_{layer}"] == count
+        assert len(combined.edges[a, b][f"shared_{layer}"]) == count
+        if layer != "sdg":
+            assert combined.edges[a, b][f"weight_{layer}"] == count
 
 
 def test_all_sums_the_layers_and_keeps_them(graphs: dict[str, nx.Graph]) -> None:
     combined = graphs["all"]
     for u, v, d in combined.edges(data=True):
-        assert d["weight"] == sum(d[f"weight_{name}"] for name in LAYERS) > 0
+        assert d["weight"] == pytest.approx(sum(d[f"weight_{name}"] for name in LAYERS)) and d["weight"] > 0
         for name in LAYERS:
             single = graphs[name]
             assert d[f"weight_{name}"] == (single.edges[u, v]["weight"] if single.has_edge(u, v) else 0)
@@ -228,12 +230,13 @@ def test_communities_are_reproducible(data: GoalData, source: StoreSource, graph
     first = {n: a["community"] for n, a in graphs["actions"].nodes(data=True)}
     again = {n: a["community"] for n, a in goal_graph(fetch(source), "actions").nodes(data=True)}
     assert first == again
-    # Connected goals end up together: every community is a union of whole connected components' parts.
+    # Numbered from 1 without gaps; the heaviest pair (first in rank) ends up together, and the split is no worse
+    # than none (with tied heaviest pairs in a triangle, Louvain may cut one of them).
     g = graphs["actions"]
     assert sorted(set(first.values())) == list(range(1, max(first.values()) + 1))
-    for u, v in g.edges:
-        if g.edges[u, v]["weight"] >= max(w for _a, _b, w in g.edges(data="weight")):
-            assert first[u] == first[v]
+    u, v, _d = analysis.ranked_pairs(g)[0]
+    assert first[u] == first[v]
+    assert g.graph["modularity"] >= 0
 
 
 def test_communities_are_the_same_in_other_processes(release_dir: Path) -> None:
@@ -273,12 +276,13 @@ def test_network_files_read_back(layer: str, graphs: dict[str, nx.Graph]) -> Non
         for u, v in g.edges:
             assert back.edges[u, v]["shared_actions"] == "; ".join(g.edges[u, v]["shared_actions"]), fmt
             for name in LAYERS:
-                assert int(back.edges[u, v][f"weight_{name}"]) == g.edges[u, v][f"weight_{name}"], fmt
+                assert float(back.edges[u, v][f"weight_{name}"]) == g.edges[u, v][f"weight_{name}"], fmt
     back = nx.node_link_graph(json.loads(render(g, "json")))
     assert set(back.nodes) == set(g.nodes)
     assert _weights(back) == _weights(g)
     assert {n: back.nodes[n]["label"] for n in back} == {n: g.nodes[n]["label"] for n in g}
-    assert all(isinstance(w, int) for _u, _v, w in back.edges(data="weight"))
+    if layer == "actions":  # counts stay whole numbers; graded layers (sdg, related) give decimals
+        assert all(isinstance(w, int) for _u, _v, w in back.edges(data="weight"))
 
 
 def test_csv_edge_list(graphs: dict[str, nx.Graph]) -> None:
@@ -286,12 +290,12 @@ def test_csv_edge_list(graphs: dict[str, nx.Graph]) -> None:
     rows = list(csv.DictReader(io.StringIO(render(g, "csv").decode("utf-8"))))
     assert list(rows[0])[:6] == ["source", "target", "source_label", "target_label", "weight", "shared"]
     assert {frozenset((r["source"], r["target"])): float(r["weight"]) for r in rows} == _weights(g)
-    weights = [int(r["weight"]) for r in rows]
+    weights = [float(r["weight"]) for r in rows]
     assert weights == sorted(weights, reverse=True)
     actions = graphs["actions"]
     for r in rows:
         assert r["source_label"] == g.nodes[r["source"]]["title"]
-        assert int(r["weight"]) == sum(int(r[f"weight_{name}"]) for name in LAYERS)
+        assert float(r["weight"]) == pytest.approx(sum(float(r[f"weight_{name}"]) for name in LAYERS))
         if actions.has_edge(r["source"], r["target"]):
             assert r["shared_actions"].split(" | ") == actions.edges[r["source"], r["target"]]["shared_actions"]
     rows = list(csv.DictReader(io.StringIO(render(actions, "csv").decode("utf-8"))))
@@ -333,7 +337,7 @@ def test_text_summary(graphs: dict[str, nx.Graph]) -> None:
     positions = [text.index(f"  {g.nodes[n]['title']} ") for n in ranked]
     assert positions == sorted(positions)
     u, v, d = analysis.ranked_pairs(g)[0]
-    pair = text.index(f"{g.nodes[u]['title']} – {g.nodes[v]['title']}: {d['weight']}")
+    pair = text.index(f"{g.nodes[u]['title']} – {g.nodes[v]['title']}: {fmt_weight(d['weight'])}")
     for label in d["shared_actions"]:
         assert text.index(label, pair) > pair
 
@@ -367,7 +371,9 @@ FIXTURE_EXPECTED = {
     "actions": {("1.1", "1.2"): 1, ("1.1", "1.4"): 1, ("1.2", "1.4"): 2, ("1.2", "1.3"): 1},
     # 11.3 through the 50 000 target (1.1, 1.2, 1.4) and directly (1.4); 16.6 directly (1.1, 1.4);
     # 12.7 directly (1.3) and through the school-meal action, given only as a qualified link (1.2, 1.3).
-    "sdg": {("1.1", "1.2"): 1, ("1.1", "1.4"): 2, ("1.2", "1.4"): 1, ("1.2", "1.3"): 1},
+    # 12.7 reaches 1.2 only through the partial link (0.6): the pair 1.2–1.3 weighs 0.6.
+    "sdg": {("1.1", "1.2"): 1, ("1.1", "1.4"): 2, ("1.2", "1.4"): 1, ("1.2", "1.3"): 0.6},
+    "related": {("1.2", "1.3"): 0.6},
     # Tekniska nämnden through the fossil-free action (1.2, 1.4) and directly (1.4); Barn- och
     # utbildningsnämnden through school meals (qualified only) and teachers.
     "committees": {("1.2", "1.4"): 1, ("1.2", "1.3"): 1},

@@ -1,14 +1,22 @@
 """Which goals share actions: the goal–item bipartite graphs and their projection to a weighted goal–goal graph.
 
-Four layers, each a kind of item a goal can be linked to; two goals are joined when they share items of the
-layer, and the edge's weight is the number of items they share:
+Five layers, each a kind of item a goal can be linked to; two goals are joined when they share items of the
+layer, and the edge's weight is what they share:
 
-    actions     an action (or measurable target) that serves both goals (km:serves)
-    sdg         a UN SDG target or goal both contribute to, directly or through an action that serves them
-    committees  a body responsible for both, for the goal itself or for an action that serves it
-    indicators  an indicator that follows up both, the goal itself or a target that serves it
+    actions     tier 1: an action (or measurable target) that serves both goals (km:serves), the same commitment
+                stated under both; weight 1 per action
+    related     tier 2: a km:RelatedCommitment between an action of one goal and an action of the other; weight
+                its km:score (0–1: 0.9 same thing with different force … 0.4 same end by different means)
+    sdg         a UN SDG target or goal both contribute to, directly or through an action that serves them;
+                weight per target the weaker of the two goals' strongest links to it (stated 1, inferred by its
+                km:strength: direct 1, partial 0.6, contextual 0.3; an ungraded link counts 1)
+    committees  a body responsible for both, for the goal itself or for an action that serves it; weight 1
+    indicators  an indicator that follows up both, the goal itself or a target that serves it; weight 1
 
-An item reached through an action counts for every goal the action serves. `all` sums the four weights.
+An item reached through an action counts for every goal the action serves. `all` sums the five weights.
+Filters (rule: actions.ttl and docs/analyst-guide.md): `tiers` keeps shared actions, related commitments or both;
+`min_strength` (0–1) drops SDG links and related commitments weighted below it; `document` keeps the goals of one
+goal document. A pair without an edge has no stated shared or related commitment; that does not make it independent.
 The data is read only through the queries in kommunmal/queries/, so a remote endpoint gives the same graph.
 """
 
@@ -25,6 +33,12 @@ from kommunmal.sparql_source import SparqlSource
 
 COMMUNITY_SEED = 20240101
 TOP_PARTNERS = 3
+TIERS = ("shared", "related")
+# Named strengths for --min-strength; the numbers are the km:weight of the concepts in the vocabulary.
+STRENGTHS = {"direct": 1.0, "partial": 0.6, "contextual": 0.3}
+STATED_LABEL = "uttalad"
+UNGRADED_LABEL = "ograderad"
+GRADED = ("related", "sdg")  # layers whose items carry a strength (the others weigh 1 per item)
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,9 @@ LAYERS: dict[str, Layer] = {
     layer.name: layer
     for layer in (
         Layer("actions", "goal_actions", "åtaganden", "åtagande", "Mål som delar åtaganden"),
+        Layer(
+            "related", "goal_related", "närliggande åtaganden", "närliggande åtagande", "Mål med närliggande åtaganden"
+        ),
         Layer("sdg", "goal_sdg_targets", "FN-delmål", "FN-delmål", "Mål som bidrar till samma FN-delmål", True),
         Layer("committees", "goal_committees", "ansvariga organ", "ansvarigt organ", "Mål med samma ansvariga organ"),
         Layer(
@@ -50,7 +67,7 @@ LAYERS: dict[str, Layer] = {
 }
 ALL = "all"
 LAYER_CHOICES = (*LAYERS, ALL)
-ALL_TITLE = "Mål som hänger ihop: åtaganden, FN-delmål, ansvariga organ och indikatorer"
+ALL_TITLE = "Mål som hänger ihop: åtaganden, närliggande åtaganden, FN-delmål, ansvariga organ och indikatorer"
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,14 @@ class Item:
     layer: str
 
 
+@dataclass(frozen=True)
+class Strength:
+    """How strongly a goal is linked to an item: weight 0–1 and a Swedish word for it (uttalad, direkt, delvis …)."""
+
+    weight: float
+    label: str
+
+
 @dataclass
 class GoalData:
     """Everything the goal graph is made from, as read from the store or endpoint."""
@@ -91,6 +116,10 @@ class GoalData:
     items: dict[str, dict[str, Item]]  # layer -> item IRI -> item
     documents: list[str] = field(default_factory=list)
     source: str = ""
+    # layer -> goal IRI -> item IRI -> the goal's strongest link to the item (absent: weight 1)
+    strengths: dict[str, dict[str, dict[str, Strength]]] = field(default_factory=dict)
+    # related commitment IRI -> (goals of one action, goals of the other action)
+    sides: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
 
 def natural_key(notation: str) -> tuple:
@@ -102,12 +131,26 @@ def local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1]
 
 
-def fetch(source: SparqlSource) -> GoalData:
-    """Run the analysis queries against `source`."""
+def fetch(
+    source: SparqlSource,
+    *,
+    tiers: tuple[str, ...] = TIERS,
+    min_strength: float = 0.0,
+    document: str | None = None,
+) -> GoalData:
+    """Run the analysis queries against `source`.
+
+    tiers: which action tiers to keep ("shared", "related"); min_strength: drop SDG links and related commitments
+    weighted below it (0–1); document: keep only the goals of this goal document (an IRI, see
+    kommunmal.goal_document.resolve). Raises ValueError for an unknown tier.
+    """
+    unknown = set(tiers) - set(TIERS)
+    if unknown:
+        raise ValueError(f"unknown tier {sorted(unknown)[0]!r}; use {' or '.join(TIERS)}")
     goals: dict[str, Goal] = {}
     for row in source.select("goals"):
         iri = row["goal"]
-        if iri in goals:
+        if iri in goals or (document and row.get("document") != document):
             continue
         kind = row.get("kind", "")
         goals[iri] = Goal(
@@ -121,23 +164,53 @@ def fetch(source: SparqlSource) -> GoalData:
     ordered = sorted(goals.values(), key=lambda g: (natural_key(g.notation), g.iri))
     links: dict[str, dict[str, dict[str, set[str]]]] = {}
     items: dict[str, dict[str, Item]] = {}
+    strengths: dict[str, dict[str, dict[str, Strength]]] = {}
+    sides: dict[str, tuple[set[str], set[str]]] = {}
     for layer in LAYERS.values():
         by_goal: dict[str, dict[str, set[str]]] = defaultdict(dict)
+        strongest: dict[str, dict[str, Strength]] = defaultdict(dict)
         found: dict[str, Item] = {}
-        for row in source.select(layer.query):
+        skip = (layer.name == "actions" and "shared" not in tiers) or (
+            layer.name == "related" and "related" not in tiers
+        )
+        for row in [] if skip else source.select(layer.query):
             goal, iri = row["goal"], row["item"]
             if goal not in goals:
                 continue
+            strength = _strength(row)
+            if strength.weight < min_strength:
+                continue
+            if layer.name == "related":
+                side = sides.setdefault(iri, (set(), set()))
+                side[0 if row.get("side") == "subject" else 1].add(goal)
             by_goal[goal].setdefault(iri, set()).add(row.get("via", ""))
+            if iri not in strongest[goal] or strength.weight > strongest[goal][iri].weight:
+                strongest[goal][iri] = strength
             if iri not in found:
                 found[iri] = Item(iri, _item_label(layer, row), layer.name)
         links[layer.name] = dict(by_goal)
         items[layer.name] = found
+        strengths[layer.name] = dict(strongest)
     documents = sorted(
-        {", ".join(filter(None, (row.get("publisher"), row.get("title")))) for row in source.select("goal_documents")}
+        {
+            ", ".join(filter(None, (row.get("publisher"), row.get("title"))))
+            for row in source.select("goal_documents")
+            if not document or row.get("document") == document
+        }
         - {""}
     )
-    return GoalData(ordered, links, items, documents, source.describe)
+    frozen = {iri: (frozenset(a), frozenset(b)) for iri, (a, b) in sides.items()}
+    return GoalData(ordered, links, items, documents, source.describe, strengths, frozen)
+
+
+def _strength(row: dict[str, str]) -> Strength:
+    """The weight of one link row: stated 1; inferred by its strength's km:weight (or ?score); ungraded 1."""
+    if row.get("basis", "").endswith("stated"):
+        return Strength(1.0, STATED_LABEL)
+    value = row.get("weight") or row.get("score")
+    if not value:
+        return Strength(1.0, UNGRADED_LABEL)
+    return Strength(float(value), row.get("strengthLabel") or local_name(row.get("strength", "")) or value)
 
 
 def _item_label(layer: Layer, row: dict[str, str]) -> str:
@@ -163,19 +236,41 @@ def bipartite(data: GoalData, layer: str) -> nx.Graph:
 
 
 def shared_items(data: GoalData, layer: str) -> dict[tuple[str, str], list[Item]]:
-    """Project the layer's bipartite graph onto the goals: (goal IRI, goal IRI) -> the items they share."""
+    """Project the layer's bipartite graph onto the goals: (goal IRI, goal IRI) -> the items they share.
+
+    A related commitment joins each goal of its one action with each goal of its other action (not two goals of
+    the same action: those share the action itself when it serves both).
+    """
     b = bipartite(data, layer)
     order = {goal.iri: index for index, goal in enumerate(data.goals)}
     pairs: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for iri, attrs in b.nodes(data=True):
         if attrs["bipartite"] != 1:
             continue
-        goals = sorted(b.neighbors(iri), key=order.__getitem__)
-        for a, c in itertools.combinations(goals, 2):
+        if layer == "related" and iri in data.sides:
+            one, other = data.sides[iri]
+            joined = {tuple(sorted((a, c), key=order.__getitem__)) for a in one for c in other if a != c}
+        else:
+            joined = set(itertools.combinations(sorted(b.neighbors(iri), key=order.__getitem__), 2))
+        for a, c in sorted(joined, key=lambda p: (order[p[0]], order[p[1]])):
             pairs[(a, c)].append(data.items[layer][iri])
     for shared in pairs.values():
         shared.sort(key=lambda item: (natural_key(item.label), item.iri))
     return dict(pairs)
+
+
+def pair_strength(data: GoalData, layer: str, a: str, c: str, item: str) -> Strength:
+    """What one shared item weighs on the edge a–c: the weaker of the two goals' strongest links to it."""
+    by_goal = data.strengths.get(layer, {})
+    found = [by_goal.get(goal, {}).get(item) for goal in (a, c)]
+    known = [s for s in found if s is not None]
+    return min(known, key=lambda s: s.weight) if known else Strength(1.0, UNGRADED_LABEL)
+
+
+def _number(value: float) -> int | float:
+    """A weight as an int when it is whole (counts stay counts), else rounded to 3 decimals."""
+    rounded = round(value, 3)
+    return int(rounded) if float(rounded).is_integer() else rounded
 
 
 def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
@@ -219,10 +314,13 @@ def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
         attrs: dict = {}
         for name in LAYERS:
             shared = per_layer[name].get((a, c), [])
-            attrs[f"weight_{name}"] = len(shared)
+            graded = [pair_strength(data, name, a, c, item.iri) for item in shared]
+            attrs[f"weight_{name}"] = _number(sum(s.weight for s in graded))
             attrs[f"shared_{name}"] = [item.label for item in shared]
             attrs[f"shared_{name}_iris"] = [item.iri for item in shared]
-        attrs["weight"] = sum(attrs[f"weight_{name}"] for name in counted)
+            if name in GRADED:
+                attrs[f"shared_{name}_strengths"] = [s.label for s in graded]
+        attrs["weight"] = _number(sum(attrs[f"weight_{name}"] for name in counted))
         if attrs["weight"] > 0:
             g.add_edge(by_iri[a].node, by_iri[c].node, **attrs)
     add_metrics(g)
@@ -243,7 +341,7 @@ def add_metrics(g: nx.Graph) -> None:
     for node in g.nodes:
         partners = sorted(g[node].items(), key=lambda kv: (-kv[1]["weight"], order[kv[0]]))[:TOP_PARTNERS]
         g.nodes[node].update(
-            weighted_degree=sum(d["weight"] for d in g[node].values()),
+            weighted_degree=_number(sum(d["weight"] for d in g[node].values())),
             degree=g.degree(node),
             betweenness=round(betweenness[node], 6),
             eigenvector=round(eigenvector[node], 6),
@@ -279,9 +377,18 @@ def detect_communities(g: nx.Graph) -> dict[str, int]:
     return {node: number for number, members in enumerate(ranked, start=1) for node in members}
 
 
-def analyse(source: SparqlSource, layer: str = "actions") -> nx.Graph:
-    """Read the goals and their links from `source` and build the goal graph for `layer`."""
-    return goal_graph(fetch(source), layer)
+def analyse(
+    source: SparqlSource,
+    layer: str = "actions",
+    *,
+    tiers: tuple[str, ...] = TIERS,
+    min_strength: float = 0.0,
+    document: str | None = None,
+) -> nx.Graph:
+    """Read the goals and their links from `source` and build the goal graph for `layer` (filters: see fetch)."""
+    g = goal_graph(fetch(source, tiers=tiers, min_strength=min_strength, document=document), layer)
+    g.graph.update(tiers=list(tiers), min_strength=min_strength, document=document or "")
+    return g
 
 
 def ranked_goals(g: nx.Graph) -> list[str]:

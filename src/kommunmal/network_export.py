@@ -19,13 +19,14 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kommunmal.analysis import ALL, LAYERS, ranked_goals, ranked_pairs
+from kommunmal.analysis import ALL, GRADED, LAYERS, ranked_goals, ranked_pairs
 
 LIST_SEPARATOR = "; "
 SHARED_SEPARATOR = " | "
 # Okabe–Ito colours (readable with colour-blindness), one per goal kind in order of appearance.
 KIND_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 EDGE_COLOUR = "#4d4d4d"
+RELATED_DASH = (0, (4, 3))  # a pair joined only by related commitments (tier 2) is drawn dashed
 FONT = "DejaVu Sans"
 
 
@@ -45,26 +46,58 @@ def _layer_names(g: nx.Graph) -> list[str]:
 def _unit(g: nx.Graph) -> str:
     layer = g.graph["layer"]
     if layer == ALL:
-        return "gemensamma åtaganden, FN-delmål, ansvariga organ och indikatorer"
+        return "gemensamma och närliggande åtaganden, FN-delmål, ansvariga organ och indikatorer"
+    if layer == "related":
+        return "närliggande åtaganden"
     return f"gemensamma {LAYERS[layer].noun}"
+
+
+def fmt_weight(value: float) -> str:
+    """A weight as Swedish text: 3, 1,6, 0,75."""
+    return f"{value:g}".replace(".", ",")
+
+
+def related_only(g: nx.Graph, d: dict) -> bool:
+    """An edge drawn for related commitments only (tier 2): every edge of the related layer, and in `all` an edge
+    whose goals share no action but related commitments. Drawn dashed."""
+    if g.graph["layer"] == "related":
+        return True
+    return g.graph["layer"] == ALL and not d.get("weight_actions") and bool(d.get("weight_related"))
+
+
+WEIGHT_NOTE = {
+    "related": "vikt = summan av poängen (0,4–0,9) för slaget av närhet",
+    "sdg": "vikt per delmål = den svagare länkens styrka (uttalad eller direkt 1, delvis 0,6, sammanhang 0,3)",
+}
 
 
 def _subtitle(g: nx.Graph) -> str:
     return "; ".join(g.graph.get("documents") or []) or g.graph.get("source", "")
 
 
+def _graded(data: dict, name: str) -> list[str]:
+    """The layer's shared items, with their strength in brackets where the layer grades them (sdg, related)."""
+    labels = list(data[f"shared_{name}"])
+    if name in GRADED:
+        return [
+            f"{label} ({strength})" for label, strength in zip(labels, data[f"shared_{name}_strengths"], strict=True)
+        ]
+    return labels
+
+
 def shared_labels(g: nx.Graph, data: dict) -> list[str]:
     """What an edge's goals share in the graph's layer; for `all`, each label is prefixed with its layer."""
     layer = g.graph["layer"]
     if layer != ALL:
-        return list(data[f"shared_{layer}"])
-    return [f"{LAYERS[name].singular}: {label}" for name in LAYERS for label in data[f"shared_{name}"]]
+        return _graded(data, layer)
+    return [f"{LAYERS[name].singular}: {label}" for name in LAYERS for label in _graded(data, name)]
 
 
 def partners_text(g: nx.Graph, node: str) -> str:
     attrs = g.nodes[node]
     return LIST_SEPARATOR.join(
-        f"{g.nodes[p]['title']} ({w})" for p, w in zip(attrs["top_partners"], attrs["top_partner_weights"], strict=True)
+        f"{g.nodes[p]['title']} ({fmt_weight(w)})"
+        for p, w in zip(attrs["top_partners"], attrs["top_partner_weights"], strict=True)
     )
 
 
@@ -87,6 +120,9 @@ def write_text(g: nx.Graph, max_pairs: int = 10, max_items: int = 8) -> bytes:
     out.append("=" * min(100, max(len(line) for line in out)))
     linked = g.number_of_edges()
     out.append(f"{g.number_of_nodes()} mål; {linked} par av mål har {_unit(g)}.")
+    filters = _filters(g)
+    if filters:
+        out.append(f"Urval: {filters}.")
     for name in _layer_names(g):
         out.append(
             f"  {LAYERS[name].noun}: {g.graph[f'items_{name}']} totalt, "
@@ -99,7 +135,8 @@ def write_text(g: nx.Graph, max_pairs: int = 10, max_items: int = 8) -> bytes:
     for node in ranked_goals(g):
         a = g.nodes[node]
         out.append(
-            f"  {a['title']:<{width}}  {a['weighted_degree']:>6}  {a['degree']:>7}  {a['betweenness']:>9.3f}  "
+            f"  {a['title']:<{width}}  {fmt_weight(a['weighted_degree']):>6}  {a['degree']:>7}  "
+            f"{a['betweenness']:>9.3f}  "
             f"{a['eigenvector']:>10.3f}  {a['community']:>5}   [{a['kind_label'] or 'utan målslag'}]"
         )
         if a["top_partners"]:
@@ -113,8 +150,8 @@ def write_text(g: nx.Graph, max_pairs: int = 10, max_items: int = 8) -> bytes:
         for u, v, d in shown:
             detail = ""
             if layer == ALL:
-                detail = " (" + ", ".join(f"{LAYERS[n].noun} {d[f'weight_{n}']}" for n in LAYERS) + ")"
-            out.append(f"  {g.nodes[u]['title']} – {g.nodes[v]['title']}: {d['weight']}{detail}")
+                detail = " (" + ", ".join(f"{LAYERS[n].noun} {fmt_weight(d[f'weight_{n}'])}" for n in LAYERS) + ")"
+            out.append(f"  {g.nodes[u]['title']} – {g.nodes[v]['title']}: {fmt_weight(d['weight'])}{detail}")
             labels = shared_labels(g, d)
             for label in labels[:max_items]:
                 out.append("      - " + textwrap.shorten(label, 110, placeholder=" …"))
@@ -138,14 +175,42 @@ def write_text(g: nx.Graph, max_pairs: int = 10, max_items: int = 8) -> bytes:
         out.append(f"Obs: {note}.")
     out.append("")
     out.extend(SUMMARY_LEGEND)
+    out.extend(_tier_legend(g))
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _filters(g: nx.Graph) -> str:
+    parts = []
+    tiers = g.graph.get("tiers")
+    if tiers and len(tiers) == 1:
+        parts.append("bara gemensamma åtaganden" if tiers[0] == "shared" else "bara närliggande åtaganden")
+    if g.graph.get("min_strength"):
+        parts.append(f"länkar och närliggande åtaganden med styrka minst {fmt_weight(g.graph['min_strength'])}")
+    return ", ".join(parts)
+
+
+def _tier_legend(g: nx.Graph) -> list[str]:
+    lines = [
+        "Gemensamt åtagande: samma åtagande står under båda målen (nivå 1). Närliggande åtaganden: olika åtaganden",
+        "med samma syfte, för överlappande grupper, del och helhet eller samma sak med olika styrka (nivå 2).",
+        "Ett par utan kant har inget uttalat gemensamt eller närliggande åtagande; det betyder inte att målen är",
+        "oberoende av varandra.",
+    ]
+    notes = [WEIGHT_NOTE[n] for n in _layer_names(g) if n in WEIGHT_NOTE]
+    if notes:
+        lines.append("Vikter: " + "; ".join(notes) + ".")
+    return lines
 
 
 # -- flat attributes for GraphML, GEXF and CSV ---------------------------------------------------------------------
 
 
 def flat(g: nx.Graph) -> nx.Graph:
-    """A copy with only string and number attributes: lists joined with "; ", partners with their weights."""
+    """A copy with only string and number attributes: lists joined with "; ", partners with their weights.
+
+    A number attribute that is a decimal anywhere is written as a decimal everywhere, since GraphML and GEXF
+    declare one type per attribute.
+    """
     out = nx.Graph()
     out.graph.update({k: _scalar(v) for k, v in g.graph.items()})
     for node, attrs in g.nodes(data=True):
@@ -156,6 +221,12 @@ def flat(g: nx.Graph) -> nx.Graph:
         values = {k: _scalar(v) for k, v in attrs.items()}
         values["shared"] = LIST_SEPARATOR.join(shared_labels(g, attrs))
         out.add_edge(u, v, **values)
+    for table in ([a for _n, a in out.nodes(data=True)], [a for *_e, a in out.edges(data=True)]):
+        decimal = {k for attrs in table for k, v in attrs.items() if isinstance(v, float)}
+        for attrs in table:
+            for k in decimal & set(attrs):
+                if isinstance(attrs[k], int):
+                    attrs[k] = float(attrs[k])
     return out
 
 
@@ -183,7 +254,7 @@ def write_gexf(g: nx.Graph) -> bytes:
     buffer = io.BytesIO()
     nx.write_gexf(f, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
     text = buffer.getvalue().decode("utf-8")
-    description = html.escape(f"{g.graph['title']}. {_subtitle(g)}. Vikt = antal {_unit(g)}.", quote=False)
+    description = html.escape(f"{g.graph['title']}. {_subtitle(g)}. Vikt = {_unit(g)}.", quote=False)
     text = text.replace("</creator>", f"</creator>\n    <description>{description}</description>", 1)
     return text.encode("utf-8")
 
@@ -197,10 +268,18 @@ CSV_COLUMNS = ("source", "target", "source_label", "target_label", "weight", "sh
 
 
 def write_csv(g: nx.Graph) -> bytes:
-    """Edge list, heaviest first: the goals, the weight, what they share (" | "), and the per-layer weights."""
+    """Edge list, heaviest first: the goals, the weight, what they share (" | "), the per-layer weights and items,
+    and the strengths of the graded layers' items (related: kind of relation; sdg: uttalad, direkt, delvis …)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*CSV_COLUMNS, *(f"weight_{n}" for n in LAYERS), *(f"shared_{n}" for n in LAYERS)])
+    writer.writerow(
+        [
+            *CSV_COLUMNS,
+            *(f"weight_{n}" for n in LAYERS),
+            *(f"shared_{n}" for n in LAYERS),
+            *(f"strengths_{n}" for n in GRADED),
+        ]
+    )
     for u, v, d in ranked_pairs(g):
         writer.writerow(
             [
@@ -212,6 +291,7 @@ def write_csv(g: nx.Graph) -> bytes:
                 SHARED_SEPARATOR.join(shared_labels(g, d)),
                 *(d[f"weight_{n}"] for n in LAYERS),
                 *(SHARED_SEPARATOR.join(d[f"shared_{n}"]) for n in LAYERS),
+                *(SHARED_SEPARATOR.join(d[f"shared_{n}_strengths"]) for n in GRADED),
             ]
         )
     return buffer.getvalue().encode("utf-8")
@@ -333,7 +413,8 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
                 edgecolor=EDGE_COLOUR,
                 alpha=0.35 + 0.4 * d["weight"] / top,
                 linewidth=_edge_width(d["weight"], top),
-                capstyle="round",
+                linestyle=RELATED_DASH if related_only(g, d) else "solid",
+                capstyle="butt" if related_only(g, d) else "round",
                 zorder=1,
             )
         )
@@ -342,7 +423,7 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
         ax.text(
             mx,
             my,
-            str(d["weight"]),
+            fmt_weight(d["weight"]),
             ha="center",
             va="center",
             fontsize=10.5,
@@ -376,7 +457,7 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
         ax.text(
             lx,
             ly,
-            f"{name}\nviktad grad {attrs['weighted_degree']}",
+            f"{name}\nviktad grad {fmt_weight(attrs['weighted_degree'])}",
             ha=ha,
             va=va,
             fontsize=11,
@@ -390,7 +471,8 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
     fig.text(
         0.5,
         0.895,
-        f"Linjens tjocklek och talet på den: antal {_unit(g)}. Cirkelns storlek: målets viktade grad.",
+        f"Linjens tjocklek och talet på den: {_unit(g)}. Cirkelns storlek: målets viktade grad."
+        + (" Streckad linje: bara närliggande åtaganden." if any(related_only(g, d) for *_e, d in edges) else ""),
         ha="center",
         va="top",
         fontsize=10.5,
@@ -489,9 +571,10 @@ def _svg(g: nx.Graph, lay: Layout) -> str:
     parts.append('<g class="edges">')
     for index, (u, v, d) in enumerate(reversed(edges)):
         (x1, y1), (x2, y2), (cx, cy) = _xy(lay.positions[u]), _xy(lay.positions[v]), _xy(lay.control(u, v))
-        title = html.escape(f"{g.nodes[u]['title']} – {g.nodes[v]['title']}: {d['weight']}")
+        title = html.escape(f"{g.nodes[u]['title']} – {g.nodes[v]['title']}: {fmt_weight(d['weight'])}")
+        kind = "edge related" if related_only(g, d) else "edge"
         parts.append(
-            f'<path class="edge" data-edge="{len(edges) - 1 - index}" data-a="{html.escape(u)}" '
+            f'<path class="{kind}" data-edge="{len(edges) - 1 - index}" data-a="{html.escape(u)}" '
             f'data-b="{html.escape(v)}" d="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}" '
             f'stroke-width="{_edge_width(d["weight"], top):.2f}"><title>{title}</title></path>'
         )
@@ -501,7 +584,7 @@ def _svg(g: nx.Graph, lay: Layout) -> str:
         parts.append(
             f'<g class="weight" data-edge="{index}" data-a="{html.escape(u)}" data-b="{html.escape(v)}">'
             f'<rect x="{mx - 11:.1f}" y="{my - 9:.1f}" width="22" height="18" rx="5"/>'
-            f'<text x="{mx:.1f}" y="{my + 4.5:.1f}">{d["weight"]}</text></g>'
+            f'<text x="{mx:.1f}" y="{my + 4.5:.1f}">{fmt_weight(d["weight"])}</text></g>'
         )
     parts.append('</g><g class="nodes">')
     for node in g.nodes:
@@ -527,13 +610,23 @@ def _svg(g: nx.Graph, lay: Layout) -> str:
 def _page_data(g: nx.Graph) -> dict:
     edges = []
     for u, v, d in ranked_pairs(g):
-        shared = {
-            name: [
-                {"iri": i, "label": lab} for i, lab in zip(d[f"shared_{name}_iris"], d[f"shared_{name}"], strict=True)
+        shared = {}
+        for name in _layer_names(g):
+            strengths = d.get(f"shared_{name}_strengths") or [""] * len(d[f"shared_{name}"])
+            shared[name] = [
+                {"iri": i, "label": lab, "strength": st}
+                for i, lab, st in zip(d[f"shared_{name}_iris"], d[f"shared_{name}"], strengths, strict=True)
             ]
-            for name in _layer_names(g)
-        }
-        edges.append({"a": u, "b": v, "weight": d["weight"], "shared": shared})
+        edges.append(
+            {
+                "a": u,
+                "b": v,
+                "weight": d["weight"],
+                "text": fmt_weight(d["weight"]),
+                "related": related_only(g, d),
+                "shared": shared,
+            }
+        )
     nodes = {
         n: {
             k: a[k]
@@ -541,6 +634,8 @@ def _page_data(g: nx.Graph) -> dict:
         }
         for n, a in g.nodes(data=True)
     }
+    for n, a in g.nodes(data=True):
+        nodes[n]["weighted_degree_text"] = fmt_weight(a["weighted_degree"])
     return {"layers": {n: LAYERS[n].noun for n in _layer_names(g)}, "nodes": nodes, "edges": edges}
 
 
@@ -554,6 +649,7 @@ aside{flex:1 1 300px;max-width:480px;max-height:92vh;overflow:auto;position:stic
 aside h2{font-size:1.05rem;margin:.4em 0}aside h3{font-size:.95rem;margin:.8em 0 .2em}
 aside ul{margin:.2em 0;padding-left:1.2em}
 .edge{fill:none;stroke:#4d4d4d;stroke-opacity:.5;stroke-linecap:round;cursor:pointer}
+.edge.related{stroke-dasharray:7 5;stroke-linecap:butt}
 .weight{cursor:pointer}.weight rect{fill:#fff;stroke:#999;stroke-width:.8}
 .weight text{font-size:12px;text-anchor:middle;fill:#222}
 .node{cursor:pointer}.node circle{stroke:#fff;stroke-width:3}.node .notation{fill:#fff;font-weight:bold;
@@ -574,21 +670,22 @@ var ENTITIES={'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'};
 function esc(s){return String(s).replace(/[&<>"]/g,function(c){return ENTITIES[c];});}
 function items(e){var h='';for(var layer in data.layers){var list=e.shared[layer];if(!list.length)continue;
  h+='<p><b>'+esc(data.layers[layer])+'</b> ('+list.length+')</p><ul>';
- list.forEach(function(it){h+='<li title="'+esc(it.iri)+'">'+esc(it.label)+'</li>';});h+='</ul>';}return h;}
+ list.forEach(function(it){h+='<li title="'+esc(it.iri)+'">'+esc(it.label)+(it.strength?' ('+esc(it.strength)+')':'')
+  +'</li>';});h+='</ul>';}return h;}
 function mark(test){svg.classList.add('focus');svg.querySelectorAll('.edge,.weight').forEach(function(el){
  el.classList.toggle('on',test(el.dataset.a,el.dataset.b));});}
 function showNode(id){var n=data.nodes[id],near=data.edges.filter(function(e){return e.a===id||e.b===id;});
  mark(function(a,b){return a===id||b===id;});svg.querySelectorAll('.node').forEach(function(el){var o=el.dataset.id;
  el.classList.toggle('on',o===id||near.some(function(e){return e.a===o||e.b===o;}));});
  var h='<h2>'+esc(n.title)+'</h2><p>'+esc(n.statement)+'</p>'
-  +'<p>'+esc(n.kind_label)+' · viktad grad '+n.weighted_degree+'</p>';
+  +'<p>'+esc(n.kind_label)+' · viktad grad '+esc(n.weighted_degree_text)+'</p>';
  if(!near.length)h+='<p>Delar inget med andra mål i det här lagret.</p>';
- near.forEach(function(e){var o=e.a===id?e.b:e.a;h+='<h3>'+esc(data.nodes[o].title)+' ('+e.weight+')</h3>'+items(e);});
+ near.forEach(function(e){var o=e.a===id?e.b:e.a;h+='<h3>'+esc(data.nodes[o].title)+' ('+e.text+')</h3>'+items(e);});
  panel.innerHTML=h;}
 function showEdge(i){var e=data.edges[i];mark(function(a,b){return a===e.a&&b===e.b;});
  svg.querySelectorAll('.node').forEach(function(el){el.classList.toggle('on',el.dataset.id===e.a||el.dataset.id===e.b);});
  panel.innerHTML='<h2>'+esc(data.nodes[e.a].title)+' – '+esc(data.nodes[e.b].title)+'</h2>'
-  +'<p>Vikt '+e.weight+'</p>'+items(e);}
+  +'<p>Vikt '+e.text+(e.related?' (bara närliggande åtaganden)':'')+'</p>'+items(e);}
 function reset(){svg.classList.remove('focus');panel.innerHTML=panel.dataset.intro;}
 panel.dataset.intro=panel.innerHTML;
 svg.querySelectorAll('.node').forEach(function(el){var id=el.dataset.id;
@@ -615,7 +712,8 @@ def write_html(g: nx.Graph) -> bytes:
     )
     rows = "".join(
         f"<tr><td>{html.escape(a['title'])}</td><td>{html.escape(a['kind_label'])}</td>"
-        f"<td class=n>{a['weighted_degree']}</td><td class=n>{a['degree']}</td><td class=n>{a['betweenness']:.3f}</td>"
+        f"<td class=n>{fmt_weight(a['weighted_degree'])}</td><td class=n>{a['degree']}</td>"
+        f"<td class=n>{a['betweenness']:.3f}</td>"
         f"<td class=n>{a['eigenvector']:.3f}</td><td class=n>{a['community']}</td>"
         f"<td>{html.escape(partners_text(g, n))}</td></tr>"
         for n in ranked_goals(g)
@@ -626,11 +724,17 @@ def write_html(g: nx.Graph) -> bytes:
         f"{html.escape(_unit(g))} med och vilka det är. Klicka på en linje för att se vad två mål delar. "
         f"Esc eller ett klick utanför återställer.</p>"
     )
+    dash_note = (
+        " Streckad linje: målen har bara närliggande åtaganden."
+        if any(related_only(g, d) for *_e, d in g.edges(data=True))
+        else ""
+    )
     page = f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(g.graph["title"])}</title><style>{_STYLE}</style></head>
 <body><header><h1>{html.escape(g.graph["title"])}</h1><p>{html.escape(_subtitle(g))}</p>
-<p>Linjens tjocklek och talet på den: antal {html.escape(_unit(g))}. Cirkelns storlek: målets viktade grad.</p>
+<p>Linjens tjocklek och talet på den: {html.escape(_unit(g))}. Cirkelns storlek: målets viktade grad.{dash_note}</p>
+<p>{html.escape(" ".join(_tier_legend(g)))}</p>
 <p class="legend">{legend}</p></header>
 <main>{_svg(g, lay)}<aside id="details" aria-live="polite">{intro}</aside></main>
 <table><caption>Mål efter viktad grad</caption><thead><tr><th>Mål</th><th>Målslag</th><th>Viktad grad</th>

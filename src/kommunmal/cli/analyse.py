@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from kommunmal.analysis import LAYER_CHOICES, analyse
+from kommunmal.analysis import LAYER_CHOICES, STRENGTHS, TIERS, analyse
 from kommunmal.cli.common import settings
 from kommunmal.errors import KommunmalError
+from kommunmal.goal_document import resolve
 from kommunmal.network_export import EXPORT_FORMATS, format_for_path, render
 from kommunmal.sparql_source import open_source
 
@@ -25,8 +26,30 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--layer",
         default="actions",
         choices=LAYER_CHOICES,
-        help="what goals share: actions (default), sdg targets, committees (responsible bodies), "
-        "indicators, or all (weight = sum of the four)",
+        help="what goals share: actions (default; the same commitment, tier 1), related (related commitments, "
+        "tier 2, weighted by score), sdg targets (weighted by link strength), committees (responsible bodies), "
+        "indicators, or all (weight = sum of the five)",
+    )
+    p.add_argument(
+        "--tier",
+        choices=(*TIERS, "both"),
+        default="both",
+        help="which action tiers count: shared (the same commitment under both goals), related (related "
+        "commitments) or both (default)",
+    )
+    p.add_argument(
+        "--min-strength",
+        default="0",
+        metavar="S",
+        help="drop SDG links and related commitments weighted below S: a number from 0 to 1 or "
+        + ", ".join(f"{name} ({value:g})" for name, value in STRENGTHS.items())
+        + "; stated links weigh 1 (default 0: keep all)",
+    )
+    p.add_argument(
+        "--document",
+        metavar="DOC",
+        help="only the goals of this goal document: its IRI or municipality/year, e.g. ostersund/2024 "
+        "(default: all goals in the store)",
     )
     p.add_argument(
         "--format",
@@ -59,7 +82,10 @@ def run(args: argparse.Namespace) -> int:
     source = open_source(
         s.vocab, endpoint=args.endpoint, release_dir=args.release_dir or s.release_dir, timeout_s=args.timeout
     )
-    graph = analyse(source, args.layer)
+    minimum = min_strength(args.min_strength)
+    tiers = TIERS if args.tier == "both" else (args.tier,)
+    document = resolve(source, args.document) if args.document else None
+    graph = analyse(source, args.layer, tiers=tiers, min_strength=minimum, document=document)
     if graph.number_of_nodes() == 0:
         raise KommunmalError(
             f"no goals (km:Goal) found in {source.describe}; is it a kommunmal dataset, and is "
@@ -73,7 +99,22 @@ def run(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_bytes(data)
         print(
-            f"{args.out}: {fmt}, lager {args.layer}, {graph.number_of_nodes()} mål, {graph.number_of_edges()} kanter",
+            f"{args.out}: {fmt}, lager {args.layer}, {graph.number_of_nodes()} mål, {graph.number_of_edges()} kanter"
+            + (f", nivå {args.tier}" if args.tier != "both" else "")
+            + (f", styrka minst {minimum:g}" if minimum else ""),
             file=sys.stderr,
         )
     return 0
+
+
+def min_strength(value: str) -> float:
+    """--min-strength as a number 0–1: a named strength (direct, partial, contextual) or a decimal."""
+    if value in STRENGTHS:
+        return STRENGTHS[value]
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise KommunmalError(f"--min-strength {value!r}: give a number from 0 to 1 or one of {', '.join(STRENGTHS)}")
+    return number

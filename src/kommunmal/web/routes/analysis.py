@@ -1,7 +1,7 @@
-"""/analysis/goal-graph.{ext}?layer=…: the goal graph of the served release, in any of the analysis formats.
+"""/analysis/goal-graph.{ext}?layer=…&tier=…&min_strength=…: the goal graph of the served release, in any format.
 
-Computed by the same core functions as `kommunmal analyse`, once per (release, layer, format), then served
-from memory: a release never changes.
+Computed by the same core functions as `kommunmal analyse`, once per (release, layer, filters, format), then
+served from memory: a release never changes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from kommunmal.analysis import LAYER_CHOICES, analyse
+from kommunmal.analysis import LAYER_CHOICES, TIERS, analyse
 from kommunmal.config import Settings
 from kommunmal.network_export import EXPORT_FORMATS, render
 from kommunmal.release import Release
@@ -25,23 +25,25 @@ router = APIRouter()
 
 BY_EXTENSION = {f.extension: f for f in EXPORT_FORMATS.values()}
 LayerName = Literal[LAYER_CHOICES]  # type: ignore[valid-type]
+TierName = Literal[(*TIERS, "both")]  # type: ignore[valid-type]
 
 
 class _Cache:
-    """Graphs per (release, layer) and rendered bytes per (release, layer, format); one lock, so each is made once."""
+    """Graphs per (release, layer, tier, strength) and rendered bytes per format; one lock, so each is made once."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.graphs: dict[tuple[str, str], nx.Graph] = {}
-        self.rendered: dict[tuple[str, str, str], bytes] = {}
+        self.graphs: dict[tuple, nx.Graph] = {}
+        self.rendered: dict[tuple, bytes] = {}
 
-    def get(self, source: StoreSource, layer: str, fmt: str) -> bytes:
-        key = (source.key, layer, fmt)
+    def get(self, source: StoreSource, layer: str, fmt: str, tier: str = "both", min_strength: float = 0.0) -> bytes:
+        key = (source.key, layer, tier, min_strength, fmt)
         with self.lock:
             if key not in self.rendered:
-                graph = self.graphs.get(key[:2])
+                graph = self.graphs.get(key[:-1])
                 if graph is None:
-                    graph = self.graphs[key[:2]] = analyse(source, layer)
+                    tiers = TIERS if tier == "both" else (tier,)
+                    graph = self.graphs[key[:-1]] = analyse(source, layer, tiers=tiers, min_strength=min_strength)
                 self.rendered[key] = render(graph, fmt)
             return self.rendered[key]
 
@@ -62,7 +64,11 @@ def _cache(request: Request) -> _Cache:
 def goal_graph(
     extension: str,
     request: Request,
-    layer: LayerName = Query("actions", description="what the goals share; `all` sums the four layers"),
+    layer: LayerName = Query("actions", description="what the goals share; `all` sums the five layers"),
+    tier: TierName = Query("both", description="action tiers that count: shared, related or both"),
+    min_strength: float = Query(
+        0.0, ge=0.0, le=1.0, description="drop SDG links and related commitments weighted below this (0–1)"
+    ),
     settings: Settings = Depends(get_settings),
     release: Release = Depends(get_release),
     store: Store = Depends(get_store),
@@ -70,10 +76,11 @@ def goal_graph(
     fmt = BY_EXTENSION.get(extension)
     if fmt is None:
         raise HTTPException(404, f"no goal graph as .{extension}; use one of: " + ", ".join(sorted(BY_EXTENSION)))
-    body = _cache(request).get(StoreSource(store, settings.vocab, release), layer, fmt.name)
+    body = _cache(request).get(StoreSource(store, settings.vocab, release), layer, fmt.name, tier, min_strength)
+    variant = layer + ("" if tier == "both" else f"-{tier}") + (f"-min{min_strength:g}" if min_strength else "")
     headers = {
-        "Content-Disposition": f'inline; filename="goal-graph-{layer}.{fmt.extension}"',
-        "ETag": f'"{release.id}-{layer}-{fmt.name}"',
+        "Content-Disposition": f'inline; filename="goal-graph-{variant}.{fmt.extension}"',
+        "ETag": f'"{release.id}-{variant}-{fmt.name}"',
         "Cache-Control": "public, max-age=3600",
     }
     if request.headers.get("if-none-match") == headers["ETag"]:

@@ -172,3 +172,13 @@ def test_the_change_vocabulary_is_labelled_in_swedish_and_english(settings) -> N
         for concept in g.objects(scheme, SKOS.hasTopConcept):
             assert {o.language for o in g.objects(concept, SKOS.prefLabel)} == {"sv", "en"}, concept
             assert {o.language for o in g.objects(concept, SKOS.definition)} == {"sv", "en"}, concept
+
+
+def test_the_change_vocabulary_resolves(client, settings) -> None:
+    page = client.get("/def/changes")
+    assert page.status_code == 200 and "kmc:ChangeSet" in page.text and "ändringsuppsättning" in page.text
+    ttl = client.get("/def/changes.ttl")
+    g = Graph().parse(data=ttl.text, format="turtle")
+    assert len(g) > 100
+    assert client.get("/def/changes/1.0.0").status_code == 200
+    assert client.get("/def/changes/9.9.9").status_code == 404

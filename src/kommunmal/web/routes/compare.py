@@ -8,6 +8,8 @@ import json
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from rdflib import OWL, RDFS, Graph, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
 from kommunmal.compare import (
     ACTION_KINDS_SV,
@@ -23,7 +25,8 @@ from kommunmal.release import Release
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.web.deps import get_release, get_settings, get_store
-from kommunmal.web.render import page
+from kommunmal.web.render import Site, alternates, choose, not_acceptable, page, rdf_response, split_extension
+from kommunmal.web.routes import pages
 
 router = APIRouter()
 FORMATS = {"html": "text/html", "json": "application/json", "turtle": "text/turtle"}
@@ -96,3 +99,67 @@ def compare_data(
     if extension not in EXTENSIONS:
         raise HTTPException(404, f"ingen jämförelse som .{extension}; använd .json eller .ttl")
     return _answer(request, EXTENSIONS[extension], before, after, settings, StoreSource(store, settings.vocab, release))
+
+
+# --- the change vocabulary (ontology/changes.ttl): its hash IRIs {base}def/changes#… resolve here ------------
+
+
+def _changes_graph(store: Store, release: Release, base_iri: str) -> Graph:
+    namespace = base_iri + "def/changes"
+    graph = Graph()
+    for s, p, o in pages.ontology_graph(store, release):
+        if str(s).startswith(namespace):
+            graph.add((s, p, o))
+    return graph
+
+
+@router.api_route("/def/changes", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/def/changes.{ext}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/def/changes/{version}", methods=["GET", "HEAD"], include_in_schema=False)
+def change_vocabulary(
+    request: Request,
+    ext: str | None = None,
+    version: str | None = None,
+    settings: Settings = Depends(get_settings),
+    release: Release = Depends(get_release),
+    store: Store = Depends(get_store),
+) -> Response:
+    """The change vocabulary as a page or as RDF (content negotiation, or an extension such as .ttl)."""
+    site = Site(settings)
+    onto = URIRef(settings.base_iri + "def/changes")
+    graph = _changes_graph(store, release, settings.base_iri)
+    forced = None
+    if version is not None:
+        version, forced = split_extension(version)
+        if URIRef(f"{onto}/{version}") not in set(graph.objects(onto, OWL.versionIRI)):
+            return pages.not_found(request, f"{onto}/{version}")
+    elif ext is not None:
+        _, forced = split_extension("changes." + ext)
+        if forced is None:
+            return pages.not_found(request, f"{onto}.{ext}")
+    links = alternates(site.path(str(onto)))
+    fmt = choose(request, forced)
+    if fmt is None:
+        return not_acceptable()
+    if fmt.kind != "html":
+        response = rdf_response(graph, fmt, links=links, base_iri=settings.base_iri)
+        return response
+
+    def text(s: URIRef, p: URIRef) -> str:
+        return next((str(o) for o in graph.objects(s, p) if getattr(o, "language", None) == "sv"), "")
+
+    terms = []
+    for s in sorted({s for s in graph.subjects() if str(s).startswith(str(onto) + "#")}, key=str):
+        label = text(s, RDFS.label) or text(s, SKOS.prefLabel)
+        terms.append(
+            {"iri": str(s), "name": str(s).split("#", 1)[1], "label": label, "definition": text(s, SKOS.definition)}
+        )
+    return page(
+        request,
+        "changes_vocabulary.html",
+        links=links,
+        title=text(onto, DCTERMS.title),
+        description=text(onto, DCTERMS.description),
+        version=str(graph.value(onto, OWL.versionInfo) or ""),
+        terms=terms,
+    )

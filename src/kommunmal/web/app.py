@@ -11,6 +11,7 @@ from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import Store
 from kommunmal.web.routes import across, analysis, catalog, dumps, linked_data, meta, pages, sparql
+from kommunmal.web.routes import compare as compare_routes
 
 # Order matters: fixed paths first, the linked-data catch-alls (/id/…, /doc/…) last.
 ROUTERS = (
@@ -20,6 +21,7 @@ ROUTERS = (
     dumps.router,
     analysis.router,
     across.router,
+    compare_routes.router,
     pages.router,
     linked_data.router,
 )

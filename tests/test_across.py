@@ -46,7 +46,8 @@ def direct_count(source: StoreSource, document: str, sdg_goal: str) -> int:
 
 def test_matrix_counts_goals_per_document_and_sdg(source: StoreSource) -> None:
     coverage = sdg_coverage(source)
-    assert [d.key for d in coverage.documents] == ["ostersund/2024", "ostersund/2025", "testby/2024"]
+    keys = [d.key for d in coverage.documents]
+    assert {"ostersund/2024", "ostersund/2025", "testby/2024"} <= set(keys) and keys == sorted(keys)
     assert [coverage.labels[c] for c in coverage.columns] == sorted(coverage.labels.values(), key=code_key)
     for doc in coverage.documents:
         for column in coverage.columns:

@@ -8,3 +8,7 @@ from __future__ import annotations
 from kommunmal.release import Extra
 
 EXTRAS: list[Extra] = []
+
+from kommunmal.search.index import build_index  # noqa: E402 - registered below, one line per extra
+
+EXTRAS.append(build_index)

@@ -11,6 +11,7 @@ from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import Store
 from kommunmal.web.routes import analysis, catalog, dumps, linked_data, meta, pages, sparql
+from kommunmal.web.routes import search as search_routes
 
 # Order matters: fixed paths first, the linked-data catch-alls (/id/…, /doc/…) last.
 ROUTERS = (
@@ -19,6 +20,7 @@ ROUTERS = (
     catalog.router,
     dumps.router,
     analysis.router,
+    search_routes.router,
     pages.router,
     linked_data.router,
 )

@@ -12,7 +12,6 @@ stemmed here (kommunmal.search.text) and FTS5 indexes the stems with its `unicod
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,9 +142,12 @@ def write(
         db.executescript(SCHEMA)
         db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
-            [("schema", SCHEMA_VERSION), ("stemmer", "snowball swedish; snowball english"), ("entries", str(len(entries)))],
+            [
+                ("schema", SCHEMA_VERSION),
+                ("stemmer", "snowball swedish; snowball english"),
+                ("entries", str(len(entries))),
+            ],
         )
-        used_docs: dict[str, int] = defaultdict(int)
         for number, e in enumerate(entries, start=1):
             db.execute(
                 "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -159,8 +161,6 @@ def write(
             docs = {goal_documents[g] for g in e.goals if g in goal_documents}
             rows = [(number, "goal", g) for g in sorted(e.goals)] + [(number, "document", d) for d in sorted(docs)]
             db.executemany("INSERT INTO facet VALUES (?, ?, ?)", rows)
-            for d in docs:
-                used_docs[d] += 1
         for goal, (notation, name) in goal_labels.items():
             doc = goal_documents.get(goal)
             sort = f"{doc_labels.get(doc, ('', ''))[1]} {_natural(notation)}"
@@ -175,5 +175,5 @@ def write(
 
 
 def _natural(notation: str) -> str:
-    """"1.10" sorts after "1.9": each number padded to four digits."""
+    """ "1.10" sorts after "1.9": each number padded to four digits."""
     return ".".join(part.zfill(4) if part.isdigit() else part for part in notation.split("."))

@@ -174,9 +174,7 @@ class SearchIndex:
     def _facet_values(self, name: str, counts: dict[str, int]) -> list[FacetValue]:
         if name == "kind":
             order = [k for k, _, _ in KINDS]
-            return [
-                FacetValue(k, KIND_LABELS[k][1 if counts[k] != 1 else 0], counts[k]) for k in order if k in counts
-            ]
+            return [FacetValue(k, KIND_LABELS[k][1 if counts[k] != 1 else 0], counts[k]) for k in order if k in counts]
         values = [FacetValue(v, self.labels.get((name, v), (v, v))[0], n) for v, n in counts.items()]
         return sorted(values, key=lambda f: self.labels.get((name, f.value), (f.value, f.value))[1])
 

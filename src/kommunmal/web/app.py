@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import Store
-from kommunmal.web.routes import analysis, catalog, dumps, linked_data, meta, pages, sparql
+from kommunmal.web.routes import analysis, catalog, dumps, linked_data, meta, pages, query_page, sparql
 from kommunmal.web.routes import search as search_routes
 
 # Order matters: fixed paths first, the linked-data catch-alls (/id/…, /doc/…) last.
@@ -21,6 +21,7 @@ ROUTERS = (
     dumps.router,
     analysis.router,
     search_routes.router,
+    query_page.router,
     pages.router,
     linked_data.router,
 )

@@ -31,7 +31,6 @@ STATIC = {
     "search.js": "text/javascript; charset=utf-8",
     "search.css": "text/css; charset=utf-8",
     "sparql-editor.js": "text/javascript; charset=utf-8",
-    "sparql-editor.css": "text/css; charset=utf-8",
     "sparql-editor.LICENSES.txt": "text/plain; charset=utf-8",
 }
 

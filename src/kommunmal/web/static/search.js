@@ -99,6 +99,7 @@
       event.preventDefault();
       window.location.href = items[active].url;
     } else if (event.key === "Escape") {
+      event.preventDefault(); // close the list; a second Escape clears the box as usual
       close();
     }
   });

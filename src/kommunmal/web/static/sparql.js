@@ -19,7 +19,7 @@
       terms: editorData.terms,
       onRun: function () { run(true); },
     });
-    document.getElementById("query-label").addEventListener("click", function () { editor.focus(); });
+    document.querySelector("label[for=query]").addEventListener("click", function () { editor.focus(); });
   } else {
     textarea.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {

@@ -94,6 +94,7 @@ FORMAT_CHOICES: tuple[tuple[str, str], ...] = (
 # The parser's (Oxigraph's) wording, as the endpoint passes it on: "error at 3:2: expected OPTIONAL".
 _POSITION = re.compile(r"(?:error )?at (\d+):(\d+)(?:\s*-\s*\d+:\d+)?:?\s*(.*)", re.DOTALL)
 _PHRASES = (
+    (re.compile(r"^expected one of (.+)$", re.DOTALL), "parsern väntade sig något av {0}"),
     (re.compile(r"^expected (.+)$", re.DOTALL), "parsern väntade sig {0}"),
     (re.compile(r"^unexpected end of input$"), "frågan tar slut för tidigt"),
     (re.compile(r"^(?:The prefix|Prefix) (\S+) (?:is )?not (?:declared|found)\.?$", re.I), "{0} är inte deklarerat"),

@@ -74,8 +74,10 @@
     var m = message.match(/(?:error )?at (\d+):(\d+)(?:\s*-\s*\d+:\d+)?:?\s*([\s\S]*)/);
     if (code === 400 && m) {
       var rest = m[3].trim();
+      var oneOf = rest.match(/^expected one of ([\s\S]+)$/);
       var expected = rest.match(/^expected ([\s\S]+)$/);
-      var said = expected ? "parsern väntade sig " + expected[1]
+      var said = oneOf ? "parsern väntade sig något av " + oneOf[1]
+        : expected ? "parsern väntade sig " + expected[1]
         : rest === "unexpected end of input" ? "frågan tar slut för tidigt" : rest;
       return { text: "Syntaxfel på rad " + m[1] + ", kolumn " + m[2] + ": " + said + ".",
                line: Number(m[1]), column: Number(m[2]) };
@@ -111,7 +113,7 @@
       box.dataset.column = found.column;
       if (editor) editor.markError(found.line, found.column, found.text);
     }
-    status.textContent = "Fel.";
+    status.textContent = "Frågan kunde inte köras.";
     results.replaceChildren(box);
   }
 

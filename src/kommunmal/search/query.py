@@ -93,6 +93,13 @@ class SearchIndex:
         version = self._db().execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if not version or version[0] != SCHEMA_VERSION:
             raise NotFound(f"the search index at {self.path} is of another version: run `kommunmal build` again")
+        found: dict[int, dict[str, set[str]]] = {}
+        for rowid, kind in self._db().execute("SELECT id, kind FROM entry"):
+            found[rowid] = {"kind": {kind}, "goal": set(), "document": set()}
+        for rowid, name, value in self._db().execute("SELECT entry, name, value FROM facet"):
+            found[rowid][name].add(value)
+        # Every entry's facet values, read once: facet counts then need no query per search.
+        self.facets_of = {r: {n: frozenset(v) for n, v in f.items()} for r, f in found.items()}
         self.labels = {
             (name, value): (label, sort)
             for name, value, label, sort in self._db().execute("SELECT name, value, label, sort FROM facet_value")
@@ -159,17 +166,8 @@ class SearchIndex:
         )
         return list(self._db().execute(sql, (expression,)))
 
-    def _facets(self, rowids: list[int]) -> dict[int, dict[str, set[str]]]:
-        found: dict[int, dict[str, set[str]]] = {r: {"kind": set(), "goal": set(), "document": set()} for r in rowids}
-        if not rowids:
-            return found
-        db = self._db()
-        marks = ",".join("?" * len(rowids))
-        for rowid, kind in db.execute(f"SELECT id, kind FROM entry WHERE id IN ({marks})", rowids):
-            found[rowid]["kind"].add(kind)
-        for rowid, name, value in db.execute(f"SELECT entry, name, value FROM facet WHERE entry IN ({marks})", rowids):
-            found[rowid][name].add(value)
-        return found
+    def _facets(self, rowids: list[int]) -> dict[int, dict[str, frozenset[str]]]:
+        return {rowid: self.facets_of[rowid] for rowid in rowids}
 
     def _facet_values(self, name: str, counts: dict[str, int]) -> list[FacetValue]:
         if name == "kind":
@@ -178,7 +176,7 @@ class SearchIndex:
         values = [FacetValue(v, self.labels.get((name, v), (v, v))[0], n) for v, n in counts.items()]
         return sorted(values, key=lambda f: self.labels.get((name, f.value), (f.value, f.value))[1])
 
-    def _hit(self, rowid: int, facets: dict[str, set[str]], terms: frozenset[str]) -> Hit:
+    def _hit(self, rowid: int, facets: dict[str, frozenset[str]], terms: frozenset[str]) -> Hit:
         iri, kind, title, text, en, page, anchor = (
             self._db()
             .execute("SELECT iri, kind, title, text, en, page, anchor FROM entry WHERE id = ?", (rowid,))

@@ -3,14 +3,15 @@
 Both the index and the query side use these functions, so a word matches its inflected forms ("våldet",
 "kulturella" → "våld", "kulturell") with the Snowball Swedish stemmer (snowballstemmer's `swedish`, the
 algorithm at https://snowballstem.org/algorithms/swedish/stemmer.html); English text gets the Snowball English
-(Porter2) stemmer.
+(Porter2) stemmer. snowballstemmer runs the same algorithms through PyStemmer's C code when that is installed
+(a dependency, for speed: highlighting stems every word of the hits shown).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -26,6 +27,7 @@ def _stemmer(lang: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(LANGUAGES[lang])
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str, lang: str = "sv") -> str:
     """The Snowball stem of one lower-cased word (`lang` "sv" or "en")."""
     return _stemmer(lang).stemWord(word.lower())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -187,3 +188,26 @@ def test_passage_is_cut_around_the_match() -> None:
     shown, ranges = passage(text, highlights(text, frozenset({stem("kultur")})), width=120)
     assert len(shown) <= 125 and shown.startswith("…") and shown.endswith("…")
     assert [shown[a:b] for a, b in ranges] == ["kultur"]
+
+
+def test_several_goal_documents_are_a_facet(tmp_path: Path) -> None:
+    from kommunmal.search.index import Entry, write
+
+    docs = {"urn:doc:a": ("Budget 2024", "ostersund/2024"), "urn:doc:b": ("Budget 2025", "ostersund/2025")}
+    goals = {"urn:goal:a": ("1.1", "Ledning"), "urn:goal:b": ("1.1", "Ledning")}
+    entries = [
+        Entry("urn:goal:a", "goal", "Mål 1.1 Ledning", text="En hållbar tillväxt", goals={"urn:goal:a"}),
+        Entry("urn:goal:b", "goal", "Mål 1.1 Ledning", text="Hållbara verksamheter", goals={"urn:goal:b"}),
+        Entry("urn:action:b", "action", "Klimatneutral 2030", text="Hållbart resande", goals={"urn:goal:b"}),
+    ]
+    path = tmp_path / "search.sqlite"
+    write(path, entries, goals, {"urn:goal:a": "urn:doc:a", "urn:goal:b": "urn:doc:b"}, docs)
+    index = SearchIndex(path)
+    results = index.search("hållbar")
+    assert results.total == 3
+    assert {(f.label, f.count) for f in results.facets["document"]} == {("Budget 2024", 1), ("Budget 2025", 2)}
+    labels = [f.label for f in results.facets["goal"]]
+    assert labels == ["1.1 Ledning (ostersund/2024)", "1.1 Ledning (ostersund/2025)"]
+    narrowed = index.search("hållbar", documents=("urn:doc:b",))
+    assert {h.iri for h in narrowed.hits} == {"urn:goal:b", "urn:action:b"}
+    assert {(f.value, f.count) for f in narrowed.facets["document"]} == {("urn:doc:a", 1), ("urn:doc:b", 2)}

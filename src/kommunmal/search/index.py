@@ -161,10 +161,13 @@ def write(
             docs = {goal_documents[g] for g in e.goals if g in goal_documents}
             rows = [(number, "goal", g) for g in sorted(e.goals)] + [(number, "document", d) for d in sorted(docs)]
             db.executemany("INSERT INTO facet VALUES (?, ?, ?)", rows)
+        several = len(doc_labels) > 1
         for goal, (notation, name) in goal_labels.items():
-            doc = goal_documents.get(goal)
-            sort = f"{doc_labels.get(doc, ('', ''))[1]} {_natural(notation)}"
-            db.execute("INSERT INTO facet_value VALUES ('goal', ?, ?, ?)", (goal, f"{notation} {name}".strip(), sort))
+            doc_key = doc_labels.get(goal_documents.get(goal, ""), ("", ""))[1]
+            label = f"{notation} {name}".strip() + (f" ({doc_key})" if several and doc_key else "")
+            db.execute(
+                "INSERT INTO facet_value VALUES ('goal', ?, ?, ?)", (goal, label, f"{doc_key} {_natural(notation)}")
+            )
         for doc, (title, key) in doc_labels.items():
             db.execute("INSERT INTO facet_value VALUES ('document', ?, ?, ?)", (doc, title, key))
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")

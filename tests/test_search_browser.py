@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
-from test_pages_browser import ARGS, CHROMIUM, SHOTS
+from test_pages_browser import ARGS, CHROMIUM, CONTRAST_JS, SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -72,6 +72,10 @@ def test_the_header_form_without_suggestions_opens_the_result_page(page: object,
     assert heading.startswith(f"{total} träff"), heading
     assert pg.locator("li.hit mark").count() >= 1, "the matching words are marked"
     pg.screenshot(path=str(SHOTS / "search-kultur.png"), full_page=True)
+    assert pg.locator("h1").count() == 1 and pg.locator("html").get_attribute("lang") == "sv"
+    for selector in (".hit-goal", ".passage", ".passage mark", ".facets .count", ".facets a", ".badge.kind"):
+        ratio = pg.locator(selector).first.evaluate(CONTRAST_JS)
+        assert ratio >= 4.5, f"contrast {ratio:.2f} < 4.5 for {selector}"
     # A facet narrows the hits; the page's own link does it, so it works without JavaScript too.
     facet = pg.locator("[data-facet=kind] a[data-value=action]")
     expected = int(facet.locator("xpath=..").locator(".count").inner_text())

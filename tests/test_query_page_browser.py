@@ -93,6 +93,7 @@ def test_shared_address_reopens_the_query_and_back_returns(page: object, server:
     first = pg.locator("#results table tbody a").first
     assert first.inner_text() == "Ledning", "results show labels, not IRIs"
     assert first.get_attribute("title").endswith("/goal/1.1")
+    pg.screenshot(path=str(SHOTS / "query-results.png"), full_page=True)
 
     replace_query(pg, SDGS)
     pg.locator("#run").click()

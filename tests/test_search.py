@@ -173,6 +173,8 @@ def test_suggestions_while_typing(client: TestClient) -> None:
     data = client.get("/search/suggest", params={"q": "äldreoms"}).json()
     assert 0 < len(data["suggestions"]) <= 8
     assert any("äldreomsorg" in s["title"].lower() for s in data["suggestions"])
+    urls = [s["url"] for s in data["suggestions"]]
+    assert len(urls) == len(set(urls)), "each page is suggested once"
     assert client.get("/search/suggest", params={"q": ""}).json()["suggestions"] == []
 
 

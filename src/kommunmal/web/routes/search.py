@@ -196,22 +196,22 @@ def _search(request: Request, forced_json: bool) -> Response:
 
 @router.get("/search/suggest", include_in_schema=False)
 def suggest(request: Request) -> Response:
-    """Up to SUGGESTIONS hits for what has been typed so far: {"query", "suggestions": [{title, kind_label, url}]}."""
+    """Up to SUGGESTIONS pages for what has been typed so far, best first, each page once:
+    {"query", "total", "suggestions": [{title, kind_label, url}]}."""
     site = Site(request.app.state.settings)
     q = request.query_params.get("q", "")[:MAX_QUERY_CHARS]
     try:
         index = search_index(request)
     except NotFound:
         return JSONResponse({"query": q, "suggestions": []}, status_code=503)
-    results = index.search(q, limit=SUGGESTIONS)
+    results = index.search(q, limit=SUGGESTIONS * 3)
+    # A statement and its action lead to the same page: suggest each page once, under its best-ranked hit.
+    suggestions: dict[str, dict[str, str]] = {}
+    for hit in results.hits:
+        url = hit_url(site, hit)
+        suggestions.setdefault(url, {"title": hit.title, "kind_label": hit.kind_label, "url": url})
     return JSONResponse(
-        {
-            "query": q,
-            "total": results.total,
-            "suggestions": [
-                {"title": h.title, "kind_label": h.kind_label, "url": hit_url(site, h)} for h in results.hits
-            ],
-        },
+        {"query": q, "total": results.total, "suggestions": list(suggestions.values())[:SUGGESTIONS]},
         headers={"Cache-Control": "public, max-age=300"},
     )
 

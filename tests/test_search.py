@@ -213,3 +213,16 @@ def test_several_goal_documents_are_a_facet(tmp_path: Path) -> None:
     narrowed = index.search("hållbar", documents=("urn:doc:b",))
     assert {h.iri for h in narrowed.hits} == {"urn:goal:b", "urn:action:b"}
     assert {(f.value, f.count) for f in narrowed.facets["document"]} == {("urn:doc:a", 1), ("urn:doc:b", 2)}
+
+
+def test_a_release_without_an_index_says_what_to_do(tmp_path: Path) -> None:
+    from kommunmal.errors import NotFound
+
+    with pytest.raises(NotFound, match="run `kommunmal build`"):
+        SearchIndex.for_release(tmp_path)
+    old = tmp_path / INDEX_FILE
+    with sqlite3.connect(old) as db:
+        db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('schema', '0')")
+    with pytest.raises(NotFound, match="another version"):
+        SearchIndex(old)

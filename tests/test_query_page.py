@@ -65,7 +65,7 @@ def test_results_show_labels_and_link_to_pages(client: TestClient) -> None:
     assert r.status_code == 200
     cells = re.findall(r'<td><a href="([^"]+)" title="([^"]+)">([^<]+)</a></td>', r.text)
     assert [c[0] for c in cells] == ["/id/ostersund/budget-2024/goal/1.1", cells[1][0], "/def/kommunmal#Goal"]
-    assert cells[0][2] == "Ledning" and cells[0][1].endswith("/goal/1.1")
+    assert cells[0][2] == "1.1 Ledning" and cells[0][1].endswith("/goal/1.1")
     assert cells[1][0].startswith("/sdg/") and not cells[1][2].startswith("http")
     assert cells[2][2] == "övergripande mål"
 

@@ -91,7 +91,7 @@ def test_shared_address_reopens_the_query_and_back_returns(page: object, server:
     rows = pg.locator("#results table tbody tr")
     assert rows.count() == 8
     first = pg.locator("#results table tbody a").first
-    assert first.inner_text() == "Ledning", "results show labels, not IRIs"
+    assert first.inner_text() == "1.1 Ledning", "results show labels, not IRIs"
     assert first.get_attribute("title").endswith("/goal/1.1")
     pg.screenshot(path=str(SHOTS / "query-results.png"), full_page=True)
 

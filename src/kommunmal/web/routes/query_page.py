@@ -162,7 +162,7 @@ class Labelled:
 
 class Labels:
     """Swedish labels (else English, else any) of every labelled resource in a release's store (labels.rq),
-    read once per release."""
+    after its notation when it has a plain one ("1.1 Ledning"); read once per release."""
 
     def __init__(self, store: Store, vocab: str) -> None:
         rank: dict[str, int] = {}
@@ -170,6 +170,8 @@ class Labels:
         order = {"sv": 0, "": 1, "en": 2}
         for row in StoreSource(store, vocab).select("labels"):
             iri, text, lang = row["resource"], row["label"], row.get("lang", "")
+            if row.get("notation") and not text.startswith(row["notation"]):
+                text = f"{row['notation']} {text}"
             r = order.get(lang.split("-")[0], 3)
             if iri not in rank or r < rank[iri]:
                 rank[iri], self.names[iri] = r, text

@@ -26,6 +26,8 @@ PAGE_SIZE = 20
 SUGGESTIONS = 8
 MAX_QUERY_CHARS = 200
 JSON = "application/json"
+# Search results are not RDF, so plain JSON is not in the shared format table; negotiation still goes through it.
+_JSON_FORMAT = Format("json", JSON, "json", "data", label="JSON")
 # The files this module serves from web/static (the query page's editor bundle is built by frontend/).
 STATIC = {
     "search.js": "text/javascript; charset=utf-8",
@@ -138,10 +140,6 @@ def _wants_json(request: Request, forced: bool) -> bool:
     if not accept or "json" not in accept:
         return False
     return negotiate(accept, (FORMATS["html"], _JSON_FORMAT), FORMATS["html"]) is _JSON_FORMAT
-
-
-# Search results are not RDF, so plain JSON is not in the shared format table; negotiation still goes through it.
-_JSON_FORMAT = Format("json", JSON, "json", "data", label="JSON")
 
 
 @router.get("/search", include_in_schema=False)

@@ -56,3 +56,10 @@ bench: install ## SPARQL benchmark against the peers (installs them and wrk)
 
 clean: ## remove releases and caches (keeps .venv)
 	rm -rf $(OUT) test-artifacts .pytest_cache .ruff_cache
+
+.PHONY: editor bench-search
+editor: ## rebuild the query page's editor bundle (CodeMirror 6, npm + esbuild) into src/kommunmal/web/static/
+	cd frontend && npm ci --no-audit --no-fund && npm run build
+
+bench-search: install ## search benchmark: index vs a SPARQL scan, /search.json p50/p99 on a real server
+	$(BIN)/python scripts/bench_search.py

@@ -15,20 +15,16 @@ modelled data, never a statement of the municipalities; the evidence lists the s
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import snowballstemmer
-
 from kommunmal.coverage import SDG, code_key
 from kommunmal.documents import Document, documents
+from kommunmal.search.text import stem, words
 from kommunmal.sparql_source import SparqlSource
 
 RULE_SV = "½ · Jaccard(FN-mål och delmål) + ½ · IDF-viktad Jaccard(ordstammar i kortnamn och målformulering)"
 RULE_EN = "½ · Jaccard(SDG goals and targets) + ½ · IDF-weighted Jaccard(word stems of short name and statement)"
-_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-_stemmer = snowballstemmer.stemmer("swedish")
 
 
 @dataclass
@@ -62,8 +58,9 @@ class Match:
 def stems(text: str) -> dict[str, str]:
     """Swedish word stems of `text` (words of three letters or more), each with the first form it came from."""
     found: dict[str, str] = {}
-    for word in _WORD.findall(text.lower()):
-        found.setdefault(_stemmer.stemWord(word), word)
+    for _start, _end, word in words(text):
+        if len(word) >= 3 and word.isalpha():
+            found.setdefault(stem(word), word)
     return found
 
 

@@ -9,6 +9,9 @@ from kommunmal.release import Extra
 
 EXTRAS: list[Extra] = []
 
+# Imported after EXTRAS exists: each module may import kommunmal.release, which names this module lazily.
 from kommunmal.document_dumps import write_document_dumps  # noqa: E402
+from kommunmal.search.index import build_index  # noqa: E402
 
 EXTRAS.append(write_document_dumps)
+EXTRAS.append(build_index)

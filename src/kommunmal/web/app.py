@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import Store
-from kommunmal.web.routes import across, analysis, catalog, dumps, linked_data, meta, pages, sparql
+from kommunmal.web.routes import across, analysis, catalog, dumps, linked_data, meta, pages, query_page, sparql
 from kommunmal.web.routes import compare as compare_routes
+from kommunmal.web.routes import search as search_routes
 
 # Order matters: fixed paths first, the linked-data catch-alls (/id/…, /doc/…) last.
 ROUTERS = (
@@ -22,6 +23,8 @@ ROUTERS = (
     analysis.router,
     across.router,
     compare_routes.router,
+    search_routes.router,
+    query_page.router,
     pages.router,
     linked_data.router,
 )

@@ -28,7 +28,7 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter
 
@@ -45,7 +45,7 @@ from kommunmal.query import (
     inspect,
 )
 from kommunmal.service_description import describe_service
-from kommunmal.web.render import Site, environment
+from kommunmal.web.routes import query_page
 
 router = APIRouter()
 log = logging.getLogger("kommunmal.sparql")
@@ -462,98 +462,13 @@ def _content_type(fmt: Format) -> bytes:
     return (fmt.media_type + ("; charset=utf-8" if text else "")).encode()
 
 
-# --- the query page ------------------------------------------------------------------------------------------
+# --- the query page (kommunmal.web.routes.query_page renders it) ---------------------------------------------
 
-EXAMPLES: tuple[tuple[str, str], ...] = (
-    (
-        "Målen och de globala mål de bidrar till",
-        """\
-PREFIX km: <{vocab}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-
-SELECT ?mål ?titel ?globaltMål ?namn WHERE {{
-  ?mål a km:Goal ;
-       km:contributesTo ?globaltMål .
-  OPTIONAL {{ ?mål skos:prefLabel|dct:title ?titel FILTER(lang(?titel) = "sv") }}
-  OPTIONAL {{ ?globaltMål skos:prefLabel ?namn FILTER(lang(?namn) = "sv") }}
-}}
-ORDER BY ?mål ?globaltMål""",
-    ),
-    (
-        "Mål som delar åtaganden",
-        """\
-PREFIX km: <{vocab}>
-
-SELECT ?mål1 ?mål2 (COUNT(DISTINCT ?åtagande) AS ?gemensamma) WHERE {{
-  ?åtagande km:serves ?mål1, ?mål2 .
-  FILTER(STR(?mål1) < STR(?mål2))
-}}
-GROUP BY ?mål1 ?mål2
-ORDER BY DESC(?gemensamma)""",
-    ),
-    (
-        "Vem ansvarar för vad",
-        """\
-PREFIX km: <{vocab}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-
-SELECT ?ansvarig ?namn (COUNT(DISTINCT ?sak) AS ?antal) WHERE {{
-  ?sak km:responsible ?ansvarig .
-  OPTIONAL {{ ?ansvarig skos:prefLabel ?namn FILTER(lang(?namn) = "sv") }}
-}}
-GROUP BY ?ansvarig ?namn
-ORDER BY DESC(?antal)""",
-    ),
-    (
-        "Grafer och deras storlek",
-        """\
-SELECT ?graf (COUNT(*) AS ?tripplar) WHERE {{
-  GRAPH ?graf {{ ?s ?p ?o }}
-}}
-GROUP BY ?graf
-ORDER BY DESC(?tripplar)""",
-    ),
-)
-
-FORMAT_CHOICES: tuple[tuple[str, str], ...] = (
-    ("", "Tabell (HTML)"),
-    ("srj", "SPARQL JSON"),
-    ("srx", "SPARQL XML"),
-    ("csv", "CSV"),
-    ("tsv", "TSV"),
-    ("turtle", "Turtle (CONSTRUCT/DESCRIBE)"),
-    ("ntriples", "N-Triples (CONSTRUCT/DESCRIBE)"),
-    ("rdfxml", "RDF/XML (CONSTRUCT/DESCRIBE)"),
-    ("jsonld", "JSON-LD (CONSTRUCT/DESCRIBE)"),
-)
+EXAMPLES = query_page.EXAMPLES
 
 
 def _page(ep: _Endpoint, query: str, answer: dict | None = None) -> bytes:
-    vocab = ep.settings.vocab
-    examples = [(title, text.format(vocab=vocab)) for title, text in EXAMPLES]
-    site = Site(ep.settings)
-    html = (
-        environment()
-        .get_template("sparql.html")
-        .render(
-            site=site,
-            alternates=[(site.url("sparql"), "text/turtle", "Tjänstebeskrivning (Turtle)")],
-            current=site.url("sparql"),
-            release=ep.release,
-            query=query or examples[0][1],
-            answer=answer,
-            examples=examples,
-            formats=FORMAT_CHOICES,
-            endpoint=ep.settings.public_url + "sparql",
-            timeout=ep.settings.sparql_timeout_s,
-            max_rows=ep.settings.sparql_max_rows,
-            # Inside <script>: no "<" may close the element early.
-            examples_json=json.dumps([text for _, text in examples], ensure_ascii=False).replace("<", "\\u003c"),
-            quote=quote,
-        )
-    )
-    return html.encode()
+    return query_page.render(ep.settings, ep.release, query, answer)
 
 
 async def _static(scope: dict, receive: Any, send: Any) -> None:

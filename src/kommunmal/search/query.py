@@ -1,0 +1,232 @@
+"""Search a release's index (`search.sqlite`): ranked hits with highlighted passages, and facet counts.
+
+Matching: every query word must match (FTS5 AND); a word matches an indexed stem equal to its Swedish or English
+Snowball stem, or, from MIN_PREFIX characters on, any stem that begins with it ("kultur" → "kulturskolan").
+When no entry holds all the words, entries holding any of them are given instead (`Results.any_word`).
+Ranking is FTS5's BM25 with the title (names, notation) weighted above the texts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kommunmal.errors import NotFound
+from kommunmal.search.index import INDEX_FILE, SCHEMA_VERSION
+from kommunmal.search.text import MIN_PREFIX, highlights, passage, stem, words
+
+# Kinds in the order facets list them: (kind, Swedish singular, Swedish plural).
+KINDS: tuple[tuple[str, str, str], ...] = (
+    ("goal", "mål", "mål"),
+    ("action", "åtagande", "åtaganden"),
+    ("paragraph", "politisk text", "politiska texter"),
+    ("statement", "belägg", "belägg"),
+    ("organisation", "organisation", "organisationer"),
+    ("indicator", "indikator", "indikatorer"),
+    ("sdg-goal", "globalt mål", "globala mål"),
+    ("sdg-target", "delmål (globala målen)", "delmål (globala målen)"),
+)
+KIND_LABELS = {kind: (one, many) for kind, one, many in KINDS}
+FACETS = ("kind", "goal", "document")
+# BM25 weights of the FTS5 columns title, body, en.
+WEIGHTS = (8.0, 1.0, 0.6)
+# Score factors by kind: a statement repeats its action's sentence and a paragraph holds it, so the action ranks
+# first when they match alike.
+KIND_WEIGHTS = {"statement": 0.8, "paragraph": 0.9}
+MAX_QUERY_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result. `page` is the IRI whose page shows it and `anchor` a fragment there; `passage` is the text
+    around the match and `marks` the (start, end) character ranges of matched words in it (`title_marks` in
+    the title); `passage_lang` is "sv" or "en"."""
+
+    iri: str
+    kind: str
+    title: str
+    title_marks: tuple[tuple[int, int], ...]
+    passage: str
+    marks: tuple[tuple[int, int], ...]
+    passage_lang: str
+    page: str
+    anchor: str
+    goals: tuple[str, ...]
+    documents: tuple[str, ...]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind][0]
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """A value of a facet with its Swedish label and the number of hits it would leave."""
+
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Results:
+    """`hits` (one page of them), `total` matching entries after the filters, `facets` by name ("kind", "goal",
+    "document") and whether only some of the words matched (`any_word`)."""
+
+    query: str
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    any_word: bool = False
+
+
+class SearchIndex:
+    """A read-only search index file; safe to share between threads (one SQLite connection per thread)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise NotFound(f"no search index at {self.path}: run `kommunmal build` to write one")
+        self._local = threading.local()
+        version = self._db().execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if not version or version[0] != SCHEMA_VERSION:
+            raise NotFound(f"the search index at {self.path} is of another version: run `kommunmal build` again")
+        found: dict[int, dict[str, set[str]]] = {}
+        for rowid, kind in self._db().execute("SELECT id, kind FROM entry"):
+            found[rowid] = {"kind": {kind}, "goal": set(), "document": set()}
+        for rowid, name, value in self._db().execute("SELECT entry, name, value FROM facet"):
+            found[rowid][name].add(value)
+        # Every entry's facet values, read once: facet counts then need no query per search.
+        self.facets_of = {r: {n: frozenset(v) for n, v in f.items()} for r, f in found.items()}
+        self.labels = {
+            (name, value): (label, sort)
+            for name, value, label, sort in self._db().execute("SELECT name, value, label, sort FROM facet_value")
+        }
+
+    @classmethod
+    def for_release(cls, release_path: Path) -> SearchIndex:
+        return cls(Path(release_path) / INDEX_FILE)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    def search(
+        self,
+        query: str,
+        *,
+        kinds: tuple[str, ...] = (),
+        goals: tuple[str, ...] = (),
+        documents: tuple[str, ...] = (),
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Results:
+        """Entries matching `query`, narrowed to the given kinds, goals (IRIs) and goal documents (IRIs); within
+        one facet the values are alternatives (OR), across facets all must hold. Empty query: no hits."""
+        terms = _terms(query)
+        if not terms:
+            return Results(query, [], 0, {name: [] for name in FACETS})
+        any_word = False
+        matched = self._match(_expression(terms, " AND "))
+        if not matched and len(terms) > 1:
+            matched, any_word = self._match(_expression(terms, " OR ")), True
+        facets_of = self._facets([rowid for rowid, _ in matched])
+        wanted = {"kind": set(kinds), "goal": set(goals), "document": set(documents)}
+
+        def keeps(rowid: int, skip: str | None = None) -> bool:
+            own = facets_of[rowid]
+            return all(not values or own[name] & values for name, values in wanted.items() if name != skip)
+
+        kept = [rowid for rowid, _ in matched if keeps(rowid)]
+        facets = {}
+        for name in FACETS:
+            counts: dict[str, int] = {}
+            for rowid, _ in matched:
+                if keeps(rowid, skip=name):
+                    for value in facets_of[rowid][name]:
+                        counts[value] = counts.get(value, 0) + 1
+            for value in wanted[name]:
+                counts.setdefault(value, 0)
+            facets[name] = self._facet_values(name, counts)
+        stems_ = frozenset(t for pair in terms for t in pair)
+        hits = [self._hit(rowid, facets_of[rowid], stems_) for rowid in kept[offset : offset + limit]]
+        return Results(query, hits, len(kept), facets, any_word)
+
+    def _match(self, expression: str) -> list[tuple[int, float]]:
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        cases = " ".join(f"WHEN '{kind}' THEN {w}" for kind, w in KIND_WEIGHTS.items())
+        sql = (
+            f"SELECT fts.rowid, bm25(fts, {weights}) * (CASE entry.kind {cases} ELSE 1.0 END) AS score"
+            " FROM fts JOIN entry ON entry.id = fts.rowid WHERE fts MATCH ? ORDER BY score, fts.rowid"
+        )
+        return list(self._db().execute(sql, (expression,)))
+
+    def _facets(self, rowids: list[int]) -> dict[int, dict[str, frozenset[str]]]:
+        return {rowid: self.facets_of[rowid] for rowid in rowids}
+
+    def _facet_values(self, name: str, counts: dict[str, int]) -> list[FacetValue]:
+        if name == "kind":
+            order = [k for k, _, _ in KINDS]
+            return [FacetValue(k, KIND_LABELS[k][1 if counts[k] != 1 else 0], counts[k]) for k in order if k in counts]
+        values = [FacetValue(v, self.labels.get((name, v), (v, v))[0], n) for v, n in counts.items()]
+        return sorted(values, key=lambda f: self.labels.get((name, f.value), (f.value, f.value))[1])
+
+    def _hit(self, rowid: int, facets: dict[str, frozenset[str]], terms: frozenset[str]) -> Hit:
+        iri, kind, title, text, en, page, anchor = (
+            self._db()
+            .execute("SELECT iri, kind, title, text, en, page, anchor FROM entry WHERE id = ?", (rowid,))
+            .fetchone()
+        )
+        text_marks = highlights(text, terms)
+        en_marks = highlights(en, terms, "en")
+        if text and (text_marks or not en_marks):
+            shown, marks, lang = *passage(text, text_marks), "sv"
+        else:
+            shown, marks, lang = *passage(en, en_marks), "en"
+        return Hit(
+            iri=iri,
+            kind=kind,
+            title=title,
+            title_marks=tuple(highlights(title, terms)),
+            passage=shown,
+            marks=tuple(marks),
+            passage_lang=lang,
+            page=page,
+            anchor=anchor,
+            goals=tuple(sorted(facets["goal"])),
+            documents=tuple(sorted(facets["document"])),
+        )
+
+    def label(self, name: str, value: str) -> str:
+        """The Swedish label of a facet value (a goal's "1.7 Utbildning", a document's title)."""
+        if name == "kind":
+            return KIND_LABELS.get(value, (value, value))[0]
+        return self.labels.get((name, value), (value, value))[0]
+
+
+def _terms(query: str) -> list[tuple[str, str]]:
+    """(Swedish stem, English stem) of each distinct word of the query, at most MAX_QUERY_WORDS."""
+    seen: list[tuple[str, str]] = []
+    for _, _, word in words(query):
+        pair = (stem(word, "sv"), stem(word, "en"))
+        if pair not in seen:
+            seen.append(pair)
+    return seen[:MAX_QUERY_WORDS]
+
+
+def _expression(terms: list[tuple[str, str]], joiner: str) -> str:
+    """The FTS5 query: each word as its Swedish stem in the Swedish columns and its English stem in the English
+    one, prefix-matched from MIN_PREFIX characters ("kultur"*)."""
+    parts = []
+    for sv, en in terms:
+        parts.append(f"({{title body}} : {_phrase(sv)} OR en : {_phrase(en)})")
+    return joiner.join(parts)
+
+
+def _phrase(stem_: str) -> str:
+    return f'"{stem_}"' + ("*" if len(stem_) >= MIN_PREFIX else "")

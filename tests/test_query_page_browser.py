@@ -1,0 +1,122 @@
+"""The query page in headless Chromium against a real server: the editor highlights and completes SPARQL, the
+query lives in the address (a shared address reopens it, the back button returns to the previous query),
+results show labels, and a syntax error is shown in Swedish with its line and column marked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from test_pages_browser import ARGS, CHROMIUM, SHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+VOCAB = "https://w3id.org/kommunmal/def/kommunmal#"
+GOALS = f"PREFIX km: <{VOCAB}>\nSELECT ?goal WHERE {{ ?goal a km:Goal }} ORDER BY ?goal"
+SDGS = "PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>\nSELECT ?sdg WHERE { ?sdg a sdgo:Goal } ORDER BY ?sdg"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def replace_query(pg: object, text: str) -> None:
+    content = pg.locator(".cm-content")  # type: ignore[attr-defined]
+    content.click()
+    pg.keyboard.press("Control+A")  # type: ignore[attr-defined]
+    pg.keyboard.press("Delete")  # type: ignore[attr-defined]
+    # insertText: typed as one input, so completion and bracket closing do not add to it.
+    pg.keyboard.insert_text(text)  # type: ignore[attr-defined]
+
+
+def query_in_url(url: str) -> str:
+    return parse_qs(urlsplit(url).query).get("query", [""])[0]
+
+
+def test_editor_highlights_sparql(page: object, server: str) -> None:
+    pg = page
+    pg.goto(server + "sparql")  # type: ignore[attr-defined]
+    editor = pg.locator(".cm-editor")
+    editor.wait_for()
+    assert not pg.locator("textarea#query").is_visible(), "the editor takes the textarea's place"
+    keyword = pg.locator(".cm-line span", has_text="SELECT").first
+    variable = pg.locator(".cm-line span", has_text="?mål").first
+    plain = pg.evaluate("() => getComputedStyle(document.querySelector('.cm-content')).color")
+    assert keyword.evaluate("e => getComputedStyle(e).color") != plain, "keywords are coloured"
+    assert variable.evaluate("e => getComputedStyle(e).color") != plain, "variables are coloured"
+    pg.screenshot(path=str(SHOTS / "query-editor.png"), full_page=True)
+
+
+def test_completion_offers_our_terms_and_declares_the_prefix(page: object, server: str) -> None:
+    pg = page
+    pg.goto(server + "sparql")  # type: ignore[attr-defined]
+    pg.locator(".cm-editor").wait_for()
+    replace_query(pg, "SELECT * WHERE { ?s a ")
+    pg.keyboard.type("skos:Conc")
+    option = pg.locator(".cm-tooltip-autocomplete li", has_text="skos:Concept").first
+    option.wait_for(timeout=5000)
+    pg.keyboard.press("Enter")
+    text = pg.locator(".cm-content").inner_text()
+    assert "skos:Concept" in text
+    assert text.startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"), text[:80]
+
+
+def test_shared_address_reopens_the_query_and_back_returns(page: object, server: str) -> None:
+    pg = page
+    pg.goto(server + "sparql?query=" + quote(GOALS))  # type: ignore[attr-defined]
+    pg.locator(".cm-editor").wait_for()
+    assert pg.locator(".cm-content").inner_text().strip() == GOALS
+    rows = pg.locator("#results table tbody tr")
+    assert rows.count() == 8
+    first = pg.locator("#results table tbody a").first
+    assert first.inner_text() == "1.1 Ledning", "results show labels, not IRIs"
+    assert first.get_attribute("title").endswith("/goal/1.1")
+    pg.screenshot(path=str(SHOTS / "query-results.png"), full_page=True)
+
+    replace_query(pg, SDGS)
+    pg.locator("#run").click()
+    pg.wait_for_function("() => document.querySelectorAll('#results table tbody tr').length === 17", timeout=15000)
+    assert query_in_url(pg.url) == SDGS, "the query that ran is in the address"
+    assert pg.locator("#results table tbody a").first.get_attribute("href").endswith("/sdg/1")
+    assert pg.locator("#status").inner_text().startswith("17 rader")
+
+    pg.go_back()
+    pg.wait_for_function("() => document.querySelectorAll('#results table tbody tr').length === 8", timeout=15000)
+    assert query_in_url(pg.url) == GOALS
+    assert pg.locator(".cm-content").inner_text().strip() == GOALS
+
+
+def test_syntax_error_in_swedish_with_line_and_column(page: object, server: str) -> None:
+    pg = page
+    pg.goto(server + "sparql")  # type: ignore[attr-defined]
+    pg.locator(".cm-editor").wait_for()
+    replace_query(pg, "SELECT * WHERE {\n  ?s ?p\n}")
+    pg.locator("#run").click()
+    error = pg.locator("#results .error")
+    error.wait_for(timeout=10000)
+    text = error.inner_text()
+    assert re.search(r"Syntaxfel på rad 3, kolumn \d+: ", text), text
+    assert pg.locator(".cm-lintRange-error, .cm-lint-marker-error").count() >= 1, "the position is marked"
+    pg.screenshot(path=str(SHOTS / "query-error.png"), full_page=True)

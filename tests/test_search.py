@@ -1,0 +1,228 @@
+"""The search index a release carries (search.sqlite) and /search: the example searches find what a reader
+expects, inflected forms match, facets count and narrow, and the JSON form equals the page."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kommunmal.release import Release
+from kommunmal.search import INDEX_FILE, SearchIndex
+from kommunmal.search.text import highlights, passage, stem
+from kommunmal.web.routes.search import hits_word
+
+ID = "https://w3id.org/kommunmal/id/"
+B24 = ID + "ostersund/budget-2024/"
+
+
+@pytest.fixture(scope="module")
+def index(release: Release) -> SearchIndex:
+    return SearchIndex.for_release(release.path)
+
+
+def iris(index: SearchIndex, query: str, **filters: tuple[str, ...]) -> list[str]:
+    return [h.iri for h in index.search(query, limit=1000, **filters).hits]
+
+
+def test_the_release_carries_the_index_and_its_checksum(release: Release) -> None:
+    path = release.path / INDEX_FILE
+    assert path.is_file()
+    assert INDEX_FILE in (release.path / "SHA256SUMS").read_text(encoding="utf-8")
+    with sqlite3.connect(path) as db:
+        kinds = dict(db.execute("SELECT kind, COUNT(*) FROM entry GROUP BY kind"))
+        goals = db.execute("SELECT COUNT(*) FROM entry WHERE kind = 'goal'").fetchone()[0]
+    for kind in ("goal", "paragraph", "statement", "action", "organisation", "sdg-goal", "sdg-target", "indicator"):
+        assert kinds.get(kind, 0) > 0, kind
+    assert goals == 8 and kinds["sdg-goal"] == 17 and kinds["sdg-target"] == 169
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kultur", [ID + "ostersund/org/kultur-och-fritidsnamnden", B24 + "action/kultur-i-hela-kommunen"]),
+        ("äldreomsorg", [B24 + "action/tillitsbaserad-aldreomsorg", ID + "kolada/kpi/U21468"]),
+        ("Stockholm", [B24 + "action/kortare-restid-till-stockholm"]),
+        ("klimatneutral", [B24 + "action/fossilfri-och-klimatneutral-2030"]),
+        ("våld", [B24 + "action/motverka-mans-vald-mot-kvinnor", B24 + "action/arbeta-mot-vald-i-nara-relationer"]),
+    ],
+)
+def test_example_searches_find_what_a_reader_expects(index: SearchIndex, query: str, expected: list[str]) -> None:
+    found = iris(index, query)
+    for iri in expected:
+        assert iri in found, (query, iri, found[:10])
+        assert found.index(iri) < 10, f"{iri} ranks {found.index(iri) + 1} for {query!r}"
+    hit = next(h for h in index.search(query, limit=1000).hits if h.iri == expected[0])
+    marked = [hit.passage[a:b] for a, b in hit.marks] + [hit.title[a:b] for a, b in hit.title_marks]
+    assert any(m.lower().startswith(query.lower()[:4]) for m in marked), (query, marked)
+
+
+def test_inflected_forms_match_by_stem(index: SearchIndex) -> None:
+    # "kulturella" and "kulturell" share the stem "kulturell"; "våldet" is found by "våld".
+    assert stem("kulturella") == stem("kulturell")
+    by_inflection = set(iris(index, "kulturella"))
+    assert by_inflection and by_inflection == set(iris(index, "kulturell"))
+    text = "Kommunen ska motverka våldet och våld i nära relationer."
+    assert [text[a:b] for a, b in highlights(text, frozenset({stem("våld")}))] == ["våldet", "våld"]
+
+
+def test_swedish_and_english_titles_of_the_un_goals(index: SearchIndex) -> None:
+    sdg4 = "http://metadata.un.org/sdg/4"
+    assert sdg4 in iris(index, "utbildning", kinds=("sdg-goal",))
+    assert sdg4 in iris(index, "education", kinds=("sdg-goal",))
+    targets = iris(index, "education", kinds=("sdg-target",))
+    assert "http://metadata.un.org/sdg/4.1" in targets
+
+
+def test_all_words_must_match_else_any(index: SearchIndex) -> None:
+    both = index.search("våld kvinnor", limit=1000)
+    assert not both.any_word and both.total <= index.search("våld", limit=1000).total
+    assert B24 + "action/motverka-mans-vald-mot-kvinnor" in [h.iri for h in both.hits]
+    either = index.search("våld xyzzyq", limit=1000)
+    assert either.any_word and either.total == index.search("våld", limit=1000).total
+    assert index.search("xyzzyq").total == 0
+
+
+def test_facets_count_and_narrow(index: SearchIndex) -> None:
+    results = index.search("kultur", limit=1000)
+    kinds = {f.value: f.count for f in results.facets["kind"]}
+    assert sum(kinds.values()) == results.total
+    assert [h.kind for h in results.hits].count("action") == kinds["action"]
+    documents = results.facets["document"]
+    assert [d.value for d in documents] == [B24 + "document"]
+    assert documents[0].label.startswith("Budget 2024")
+
+    actions = index.search("kultur", kinds=("action",), limit=1000)
+    assert actions.total == kinds["action"] and {h.kind for h in actions.hits} == {"action"}
+    # The kind facet still counts every kind under its own filter; the goal facet counts only actions.
+    assert {f.value: f.count for f in actions.facets["kind"]} == kinds
+    goal = next(f for f in actions.facets["goal"] if f.label.startswith("1.6"))
+    narrowed = index.search("kultur", kinds=("action",), goals=(goal.value,), limit=1000)
+    assert narrowed.total == goal.count
+    assert all(goal.value in h.goals for h in narrowed.hits)
+    assert all(B24 + "document" in h.documents for h in narrowed.hits)
+
+
+def test_hits_link_to_their_pages(client: TestClient) -> None:
+    data = client.get("/search.json", params={"q": "kultur aktiviteter"}).json()
+    assert data["results"]
+    paragraph = next(r for r in data["results"] if r["kind"] == "paragraph")
+    assert re.fullmatch(r"/doc/ostersund/budget-2024/goal/1\.\d#p\d+", paragraph["url"]), paragraph["url"]
+    for r in client.get("/search.json", params={"q": "utbildning"}).json()["results"]:
+        path = r["url"].split("#")[0]
+        assert client.get(path, headers={"Accept": "text/html"}).status_code == 200, r["url"]
+        if r["kind"] == "sdg-goal":
+            assert r["url"] == "/sdg/4"
+
+
+class _Hits(HTMLParser):
+    """The result list of the search page: (data-iri, href of the heading link) per hit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[list[str]] = []
+        self.in_h3 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "li" and "hit" in (a.get("class") or "").split():
+            self.hits.append([a["data-iri"] or ""])
+        elif tag == "h3":
+            self.in_h3 = True
+        elif tag == "a" and self.in_h3 and self.hits:
+            self.hits[-1].append(a["href"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h3":
+            self.in_h3 = False
+
+
+@pytest.mark.parametrize("params", [{"q": "kultur"}, {"q": "kultur", "kind": "action"}, {"q": "våld", "sida": "1"}])
+def test_json_equals_the_page(client: TestClient, params: dict[str, str]) -> None:
+    html = client.get("/search", params=params, headers={"Accept": "text/html"})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    data = client.get("/search.json", params=params).json()
+    negotiated = client.get("/search", params=params, headers={"Accept": "application/json"})
+    assert negotiated.headers["content-type"] == "application/json" and negotiated.json() == data
+    parser = _Hits()
+    parser.feed(html.text)
+    assert parser.hits == [[r["iri"], r["url"]] for r in data["results"]]
+    assert f'data-total="{data["total"]}"' in html.text
+    assert f"{hits_word(data['total'])} för ”{params['q']}”" in html.text
+
+
+def test_number_agreement() -> None:
+    assert hits_word(1) == "1 träff"
+    assert hits_word(2) == "2 träffar"
+    assert hits_word(0) == "0 träffar"
+
+
+def test_pages_of_results(client: TestClient) -> None:
+    first = client.get("/search.json", params={"q": "kommunen"}).json()
+    assert first["total"] > first["limit"], "enough hits for two pages"
+    second = client.get("/search.json", params={"q": "kommunen", "sida": "2"}).json()
+    assert second["offset"] == first["limit"]
+    assert not {r["iri"] for r in first["results"]} & {r["iri"] for r in second["results"]}
+
+
+def test_suggestions_while_typing(client: TestClient) -> None:
+    data = client.get("/search/suggest", params={"q": "äldreoms"}).json()
+    assert 0 < len(data["suggestions"]) <= 8
+    assert any("äldreomsorg" in s["title"].lower() for s in data["suggestions"])
+    urls = [s["url"] for s in data["suggestions"]]
+    assert len(urls) == len(set(urls)), "each page is suggested once"
+    assert client.get("/search/suggest", params={"q": ""}).json()["suggestions"] == []
+
+
+def test_every_page_has_the_search_box(client: TestClient) -> None:
+    for path in ("/", "/sdg", "/search?q=kultur"):
+        page = client.get(path, headers={"Accept": "text/html"}).text
+        assert 'role="search"' in page and 'name="q"' in page and "/static/search.js" in page, path
+    assert client.get("/static/search.js").status_code == 200
+
+
+def test_passage_is_cut_around_the_match() -> None:
+    text = "Inledning. " + "ord " * 100 + "Här står kultur i texten. " + "mer " * 100
+    shown, ranges = passage(text, highlights(text, frozenset({stem("kultur")})), width=120)
+    assert len(shown) <= 125 and shown.startswith("…") and shown.endswith("…")
+    assert [shown[a:b] for a, b in ranges] == ["kultur"]
+
+
+def test_several_goal_documents_are_a_facet(tmp_path: Path) -> None:
+    from kommunmal.search.index import Entry, write
+
+    docs = {"urn:doc:a": ("Budget 2024", "ostersund/2024"), "urn:doc:b": ("Budget 2025", "ostersund/2025")}
+    goals = {"urn:goal:a": ("1.1", "Ledning"), "urn:goal:b": ("1.1", "Ledning")}
+    entries = [
+        Entry("urn:goal:a", "goal", "Mål 1.1 Ledning", text="En hållbar tillväxt", goals={"urn:goal:a"}),
+        Entry("urn:goal:b", "goal", "Mål 1.1 Ledning", text="Hållbara verksamheter", goals={"urn:goal:b"}),
+        Entry("urn:action:b", "action", "Klimatneutral 2030", text="Hållbart resande", goals={"urn:goal:b"}),
+    ]
+    path = tmp_path / "search.sqlite"
+    write(path, entries, goals, {"urn:goal:a": "urn:doc:a", "urn:goal:b": "urn:doc:b"}, docs)
+    index = SearchIndex(path)
+    results = index.search("hållbar")
+    assert results.total == 3
+    assert {(f.label, f.count) for f in results.facets["document"]} == {("Budget 2024", 1), ("Budget 2025", 2)}
+    labels = [f.label for f in results.facets["goal"]]
+    assert labels == ["1.1 Ledning (ostersund/2024)", "1.1 Ledning (ostersund/2025)"]
+    narrowed = index.search("hållbar", documents=("urn:doc:b",))
+    assert {h.iri for h in narrowed.hits} == {"urn:goal:b", "urn:action:b"}
+    assert {(f.value, f.count) for f in narrowed.facets["document"]} == {("urn:doc:a", 1), ("urn:doc:b", 2)}
+
+
+def test_a_release_without_an_index_says_what_to_do(tmp_path: Path) -> None:
+    from kommunmal.errors import NotFound
+
+    with pytest.raises(NotFound, match="run `kommunmal build`"):
+        SearchIndex.for_release(tmp_path)
+    old = tmp_path / INDEX_FILE
+    with sqlite3.connect(old) as db:
+        db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('schema', '0')")
+    with pytest.raises(NotFound, match="another version"):
+        SearchIndex(old)

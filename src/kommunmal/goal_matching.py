@@ -86,8 +86,8 @@ def match_goals(source: SparqlSource, document: Document, top: int = 3, minimum:
     goals = profiles(source)
     df: dict[str, int] = defaultdict(int)
     for p in goals.values():
-        for stem in p.stems:
-            df[stem] += 1
+        for word_stem in p.stems:
+            df[word_stem] += 1
     n = len(goals) or 1
 
     def weight(stem: str) -> float:

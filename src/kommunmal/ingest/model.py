@@ -71,6 +71,8 @@ class ParsedGoal:
     paragraphs: list[Paragraph] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
     sdg_numbers: list[str] = field(default_factory=list)  # UN goal numbers the document itself names for the goal
+    title: RepairedText | None = None  # title of the goal's political text ("Kommunens ledning"), if any
+    summary_span: Span | None = None  # where the goal stands in a summary list before the headings, if any
 
 
 @dataclass
@@ -87,3 +89,6 @@ class ParsedDocument:
     goals: list[ParsedGoal]
     groups: dict[str, list[str]] = field(default_factory=dict)  # group label -> notations
     indicators: list[IndicatorRow] = field(default_factory=list)  # those that belong to all goals
+    unused: list[tuple[Span, str]] = field(default_factory=list)  # lines left out of the section's texts, and why
+    stripped: bool = False  # the text lost its å/ä/ö (OCR of a scan); repair restored them
+    confidence: float = 1.0  # mean share of words the OCR repair accepted as known, over statements and paragraphs

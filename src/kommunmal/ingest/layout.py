@@ -59,6 +59,7 @@ class _Heading:
     notation: str
     rest: str
     sep: str
+    dot: str = ""  # punctuation after the number ("3." or "3)"); each level keeps the style of its first heading
 
 
 def _notation_parts(notation: str) -> list[int]:
@@ -77,7 +78,7 @@ def _headings(lines: list[str], noise: dict[int, str]) -> list[_Heading]:
         if len(fold_words(rest)) < 1 or re.match(r"^\d(?!\s+[A-ZÅÄÖ])", rest):
             continue
         sep = ":" if ":" in m.group("num") else "."
-        found.append(_Heading(n, m.group("num"), rest, sep))
+        found.append(_Heading(n, m.group("num"), rest, sep, m.group("dot") or ""))
     return _rising(found)
 
 
@@ -86,8 +87,11 @@ def _rising(found: list[_Heading]) -> list[_Heading]:
     previous of its level (or a deeper one restarts under its parent)."""
     kept: list[_Heading] = []
     last: dict[tuple[int, ...], int] = {}
+    style: dict[int, tuple[str, str]] = {}
     for h in found:
         parts = _notation_parts(h.notation)
+        if style.setdefault(len(parts), (h.dot, h.sep)) != (h.dot, h.sep):
+            continue
         parent = tuple(parts[:-1])
         if parent and parent not in {tuple(_notation_parts(k.notation)) for k in kept} and parts[-1] == 1:
             # a two-part number at the top ("1.1" with no "1") counts as a flat numbering
@@ -145,8 +149,9 @@ def _statement_lines(lines: list[str], h: _Heading, limit: int, summary: _Summar
     if summary is None:
         n = h.line + 1
         while n < limit and lines[n - 1].strip() and not lines[n - 1].startswith(" "):
-            if _HEADING.match(lines[n - 1]):
-                break
+            first = lines[n - 1].lstrip()[:1]
+            if first.isupper() or first in "#•*–-":
+                break  # a statement goes on in lower case; a capital opens the explanation or a label
             taken.append(n)
             n += 1
         return taken
@@ -175,12 +180,48 @@ def _clean_heading(text: str) -> str:
     return _LEADING_I.sub("I ", text.strip())
 
 
+_KIND_PREFIX = re.compile(
+    r"^(inriktningsmål|strategiskt mål|effektmål|fokusmål|delmål|målområde|strategiområde)\s*[:–-]\s*", re.I
+)
+_SDG_LABEL = re.compile(
+    r"^(?:bidrar till\s+)?(?:agenda 2030|globala mål(?:en)?|fn:s globala mål|fn-mål)[^:]{0,20}:\s*(?:mål\s*)?"
+    r"(?P<nums>\d{1,2}(?:\s*(?:,|och|&)\s*\d{1,2})*)\s*$",
+    re.IGNORECASE,
+)
+_WEB_GOAL = re.compile(r"^#+\s*Mål\s+(?:(?P<num>\d{1,2})\s*[-–—:]\s*)?(?P<rest>(?:för\s+)?\S.*)$", re.IGNORECASE)
+
+
+def _web_headings(lines: list[str]) -> list[_Heading]:
+    """Headings of a saved web page with one goal each ("# Mål 2 - …", "# Mål för …")."""
+    found = []
+    for n, text in enumerate(lines, start=1):
+        m = _WEB_GOAL.match(text)
+        if m and (m.group("num") or m.group("rest").lower().startswith("för ")):
+            found.append(_Heading(n, m.group("num") or "", m.group("rest").strip(), "."))
+    return found
+
+
+def _sdg_lines(lines: list[str], start: int, end: int) -> tuple[list[str], dict[int, str]]:
+    numbers: list[str] = []
+    used: dict[int, str] = {}
+    for n in range(start, end + 1):
+        m = _SDG_LABEL.match(lines[n - 1].strip())
+        if m:
+            numbers += re.findall(r"\d{1,2}", m.group("nums"))
+            used[n] = "hänvisning till globala mål"
+    return numbers, used
+
+
 def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = None) -> ParsedDocument:
     """Parse already extracted lines; see `parse_document`."""
     lines, noise = extracted.lines, extracted.noise
     stripped = looks_stripped("\n".join(lines))
-    heads = _headings(lines, noise)
     sha = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    heads = _headings(lines, noise)
+    web = False
+    if not heads:
+        heads = _web_headings(lines)
+        web = bool(heads)
     if not heads:
         from kommunmal.ingest.lists import parse_bullets
 
@@ -189,7 +230,7 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
             raise NoGoalSection(path, "no numbered goal headings (1, 1.1, 1:1 …) and no bullet list of goals")
         return doc
     summary = _summary(lines, heads[0].line, stripped)
-    top = [h for h in heads if len(_notation_parts(h.notation)) == len(_notation_parts(heads[0].notation))]
+    top = [h for h in heads if len(_notation_parts(h.notation or "0")) == 1] or heads
     by_notation = {}
     if summary and len(summary) == len(heads):
         by_notation = {h.notation: s for h, s in zip(heads, summary, strict=True)}
@@ -197,74 +238,100 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
         by_notation = {h.notation: s for h, s in zip(top, summary, strict=True)}
     end_of_section = indicator_rows.section_end(lines, heads[-1].line)
     goals: list[ParsedGoal] = []
-    groups: dict[str, list[str]] = {}
     unused: list[tuple[Span, str]] = []
     notations = {h.notation for h in heads}
     un_style = 0
     for i, h in enumerate(heads):
         if progress:
-            progress(f"mål {h.notation} ({i + 1} av {len(heads)})")
+            progress(f"mål {h.notation or i + 1} ({i + 1} av {len(heads)})")
         limit = heads[i + 1].line if i + 1 < len(heads) else end_of_section + 1
         entry = by_notation.get(h.notation)
         taken = _statement_lines(lines, h, limit, entry)
         head_text = _clean_heading(" ".join([h.rest, *(lines[k - 1].strip() for k in taken[1:])]))
-        sdg: list[str] = []
+        head_text = _KIND_PREFIX.sub("", head_text)
+        sdg, skip = _sdg_lines(lines, taken[-1] + 1, limit - 1)
         un = _UN_GOAL.match(head_text)
         if un:
-            sdg.append(un.group(1))
+            sdg.insert(0, un.group(1))
             head_text = un.group(2).strip()
             un_style += 1
         statement_ocr = head_text
         if entry and len(fold_words(head_text)) < 0.9 * len(fold_words(entry.statement)):
             statement_ocr = _clean_heading(entry.statement)
-        parts = _notation_parts(h.notation)
+        parts = _notation_parts(h.notation) if h.notation else [i + 1]
         parent = h.sep.join(str(p) for p in parts[:-1]) if len(parts) > 1 else None
         if parent not in notations:
             parent = None
-        level = 1 if parent is None else len(parts) - (0 if heads[0].notation.count(h.sep) == 0 else 1)
+        rows, table_lines = indicator_rows.tables(lines, taken[-1] + 1, limit - 1)
+        skip.update(table_lines)
         quote_words = " ".join([head_text, entry.statement if entry else ""])
-        body = split_body(lines, taken[-1] + 1, limit - 1, quote_words, noise, stripped)
-        rows, body = indicator_rows.take_from(lines, body, stripped)
-        short_name = None
-        short_title = len(head_text.split()) <= 6 and not head_text.rstrip().endswith(".")
+        body = split_body(lines, taken[-1] + 1, limit - 1, quote_words, noise, stripped, skip)
         statement = repair(statement_ocr, stripped=stripped)
         title = repair(body.title[1], stripped=stripped) if body.title else None
+        span = Span(taken[0], taken[-1])
+        short_name = None
+        has_children = any(k.notation.startswith(h.notation + h.sep) for k in heads if h.notation)
+        short_title = len(head_text.split()) <= 6 and not head_text.rstrip().endswith(".")
         if entry:
             short = repair(entry.short_name, stripped=stripped)
             if short.unsure and title and _close(title.text, short.text):
                 short = title
             short_name = short.text
-        elif short_title and body.paragraphs and not any(k.notation.startswith(h.notation + h.sep) for k in heads):
-            short_name = statement.text
-            first = body.paragraphs[0]
-            statement = first.text
+        elif short_title and body.paragraphs and not has_children and not web:
+            short_name, first = statement.text, body.paragraphs.pop(0)
+            statement, span = first.text, Span(taken[0], first.span.end, first.span.omitted)
+        own_target = indicator_rows.target_in(statement.text, span)
         goal = ParsedGoal(
-            notation=h.notation,
+            notation=h.notation or str(i + 1),
             statement=statement,
-            span=Span(taken[0], taken[-1]),
+            span=span,
             short_name=short_name,
+            notation_assigned=not h.notation,
             parent=parent,
-            level=max(1, level),
             group=entry.group if entry else None,
             paragraphs=body.paragraphs,
-            indicators=rows,
+            indicators=([own_target] if own_target else []) + rows,
             sdg_numbers=sdg,
             title=title,
             summary_span=entry.span if entry else None,
         )
-        if goal.group:
-            groups.setdefault(goal.group, []).append(goal.notation)
         unused += [(Span(n, n), reason) for n, reason in body.omitted]
         goals.append(goal)
-    layout = _layout_name(goals, bool(summary), un_style)
-    shared = indicator_rows.shared_indicators(lines, end_of_section + 1, stripped)
+    return _document(path, sha, lines, goals, summary, un_style, web, end_of_section, unused, stripped)
+
+
+def _document(
+    path: Path | str,
+    sha: str,
+    lines: list[str],
+    goals: list[ParsedGoal],
+    summary: list[_Summary],
+    un_style: int,
+    web: bool,
+    end_of_section: int,
+    unused: list[tuple[Span, str]],
+    stripped: bool,
+) -> ParsedDocument:
+    by_notation = {g.notation: g for g in goals}
+    groups: dict[str, list[str]] = {}
+    for goal in goals:
+        parent, level = goal.parent, 1
+        while parent is not None:
+            level += 1
+            parent = by_notation[parent].parent
+        goal.level = level
+        if goal.group:
+            groups.setdefault(goal.group, []).append(goal.notation)
+    block = indicator_rows.shared_block(lines, goals[-1].span.end)
+    shared = indicator_rows.shared_indicators(lines, block)
     confidences = [g.statement.confidence for g in goals] + [p.text.confidence for g in goals for p in g.paragraphs]
+    start = summary[0].span.start if summary else min(g.span.start for g in goals)
     return ParsedDocument(
         path=str(path),
         sha256=sha,
         lines=lines,
-        layout=layout,
-        section=Span(summary[0].span.start if summary else heads[0].line, end_of_section),
+        layout="web-page-per-goal" if web else _layout_name(goals, bool(summary), un_style),
+        section=Span(start, max(end_of_section, block[1] if block else 0)),
         goals=goals,
         groups=groups,
         indicators=shared,
@@ -288,7 +355,7 @@ def _layout_name(goals: list[ParsedGoal], summary: bool, un_style: int) -> str:
         return "multi-level"
     if summary:
         return "numbered-with-text"
-    if goals and all(g.short_name for g in goals):
+    if goals and all(g.short_name for g in goals) and not any(g.sdg_numbers for g in goals):
         return "short-title-explained"
     return "numbered"
 

@@ -52,6 +52,7 @@ class IndicatorRow:
     target_unit: str | None = None
     target_year: str | None = None
     applies_to_all_goals: bool = False
+    kind: str = "table"  # where it was read: "table", "list" (of indicators), "statement" (a goal that is a target)
 
 
 @dataclass

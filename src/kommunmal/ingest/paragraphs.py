@@ -5,7 +5,9 @@ Rules (from the layouts in /work/shared/notes/goal-documents.md and the curated 
   statement's words, four words or more in all; it is omitted, and a sentence it interrupts is joined;
 - a page number ("6 (10)"), a lone symbol, or a line the extractor marked as furniture is omitted;
 - a blank line ends a paragraph only after a sentence end (. ! ? : or a closing quote); otherwise the sentence goes on;
-- the text's title is a short first line (at most eight words, no full stop) before the first paragraph.
+- the text's title is a short first line (at most eight words, no full stop) before the first paragraph;
+- a web page's sub-headings ("## Målbeskrivning") are not text, and from a follow-up heading ("Uppdrag …",
+  "Nyckeltal …", "Indikatorer …", "Uppföljning …") to the end of the goal nothing is political text.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "a", "è": "a", "&
 _TOKEN = re.compile(r"[^\W_]+|&")
 _SENTENCE_END = re.compile(r"[.!?:”\"»)]\s*$")
 LONE_SYMBOL = re.compile(r"^\W{1,3}$")
+_SUBHEADING = re.compile(r"^#+\s")
+_FOLLOW_UP = re.compile(r"^#*\s*(uppdrag|nyckeltal|indikatorer|uppföljning|mått|aktiviteter)\b", re.IGNORECASE)
 
 
 def fold_words(text: str) -> list[str]:
@@ -80,12 +84,20 @@ def split_body(
     statement: str,
     noise: dict[int, str],
     stripped: bool,
+    skip: dict[int, str] | None = None,
 ) -> Body:
     """Split lines `start`..`end` (1-based, inclusive) after a goal's heading into title and paragraphs.
 
     `statement` is the goal statement as written (to recognise pull-quotes), `noise` the extractor's furniture
-    lines, `stripped` whether the document lost its å/ä/ö (passed to `ocr.repair`)."""
+    lines, `stripped` whether the document lost its å/ä/ö (passed to `ocr.repair`), `skip` further lines
+    that are not text (indicator tables, SDG labels) with the reason."""
     body = Body()
+    skip = dict(skip or {})
+    follow_up = next((n for n in range(start, end + 1) if _FOLLOW_UP.match(lines[n - 1].strip())), None)
+    if follow_up is not None:
+        for n in range(follow_up, end + 1):
+            if lines[n - 1].strip():
+                skip.setdefault(n, "uppföljning, inte politisk text")
     numbers = list(range(start, end + 1))
     quotes = _quote_lines(lines, numbers, statement)
     kept: list[int] = []
@@ -95,6 +107,10 @@ def split_body(
             kept.append(n)
         elif n in noise:
             body.omitted.append((n, noise[n]))
+        elif n in skip:
+            body.omitted.append((n, skip[n]))
+        elif _SUBHEADING.match(text):
+            body.omitted.append((n, "mellanrubrik"))
         elif n in quotes:
             body.omitted.append((n, "citatruta som upprepar målformuleringen"))
         elif is_furniture(text):

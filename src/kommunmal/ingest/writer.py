@@ -1,0 +1,719 @@
+"""Draft Turtle from a parsed goal section and its proposals, in the layout and vocabulary of data/ostersund/2024/.
+
+Files written into the draft folder: source.txt (the extracted text the line numbers count in), budget.ttl (goal
+document, period, adoption, source text, goal scheme, groups, the ingest activity), goals.ttl, texts/<notation>.ttl
+(political texts and paragraphs with source spans), actions.ttl, sdg-links.ttl, responsibility.ttl and
+organisations.ttl (the municipality and the bodies the text names, unless the data folder already has them).
+IRIs are minted as in the Östersund data, relative to the base (id/<slug>/budget-<year>/goal/<notation> …); the
+files hold relative IRIs, so they load under any base. Every proposal carries prov:wasGeneratedBy the ingest
+activity, which names the tool version and the input's SHA-256; a steward's review replaces that mark.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+from kommunmal import __version__
+from kommunmal.ingest.model import ParsedDocument, ParsedGoal, Span
+from kommunmal.ingest.proposals import ActionProposal, Body, Proposals, slugify
+from kommunmal.ingest.sdg_match import Candidate
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+CV = Namespace("http://data.europa.eu/m8g/")
+SWE = URIRef("http://publications.europa.eu/resource/authority/language/SWE")
+SDG_LINKS_PER_SUBJECT = 2
+_DEBRIS = re.compile(r"\s{2,}")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """The municipality a document is from: `kommunkod` (four digits, SCB), `slug` for its IRIs (id/<slug>),
+    `name` ("Östersunds kommun"); `known` when the data folder already describes it (then it is not written)."""
+
+    kommunkod: str
+    slug: str
+    name: str
+    known: bool = False
+    known_bodies: tuple[Body, ...] = ()
+
+
+class Minter:
+    """The IRIs of one goal document under a base IRI."""
+
+    def __init__(self, base: str, municipality: Municipality, year: int) -> None:
+        self.base = base
+        self.km = Namespace(base + "def/kommunmal#")
+        self.org = URIRef(f"{base}id/{municipality.slug}")
+        self.orgs = Namespace(f"{base}id/{municipality.slug}/org/")
+        self.doc = Namespace(f"{base}id/{municipality.slug}/budget-{year}/")
+        self.goal = Namespace(self.doc + "goal/")
+        self.text = Namespace(self.doc + "text/")
+        self.para = Namespace(self.doc + "paragraph/")
+        self.span = Namespace(self.doc + "source/")
+        self.action = Namespace(self.doc + "action/")
+        self.stmt = Namespace(self.doc + "statement/")
+        self.link = Namespace(self.doc + "link/")
+        self.review = Namespace(self.doc + "review/")
+
+    def bind(self, graph: Graph) -> Graph:
+        for prefix, ns in (
+            ("km", self.km),
+            ("doc", self.doc),
+            ("goal", self.goal),
+            ("text", self.text),
+            ("para", self.para),
+            ("span", self.span),
+            ("action", self.action),
+            ("stmt", self.stmt),
+            ("link", self.link),
+            ("review", self.review),
+            ("org", ORG),
+            ("orgs", self.orgs),
+            ("sdg", Namespace("http://metadata.un.org/sdg/")),
+            ("prov", PROV),
+            ("dct", DCTERMS),
+            ("dcat", DCAT),
+            ("skos", SKOS),
+            ("spdx", SPDX),
+            ("adms", ADMS),
+            ("cv", CV),
+        ):
+            graph.bind(prefix, ns, override=True)
+        return graph
+
+
+def notation_of(goal: ParsedGoal, index: int) -> str:
+    """The goal's notation in the form the shapes accept ("2:3" → "2.3"); its place in the document otherwise."""
+    cleaned = re.sub(r"[:]", ".", goal.notation.strip()).strip(".")
+    return cleaned if re.fullmatch(r"[0-9]+(\.[0-9]+)*", cleaned) else str(index)
+
+
+def serialize(graph: Graph, base: str, header: str = "") -> str:
+    """Turtle with every IRI under `base` written relative to it (as the files under data/ are)."""
+    text = graph.serialize(format="turtle")
+    text = text.replace(f"<{base}", "<")
+    head = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return head + text
+
+
+def ocr_text(doc: ParsedDocument, span: Span) -> str:
+    return "\n".join(doc.lines[span.start - 1 : span.end])
+
+
+class DraftWriter:
+    """Writes the draft of one document; `write()` returns the files written."""
+
+    def __init__(
+        self, doc: ParsedDocument, proposals: Proposals, municipality: Municipality, year: int, base: str
+    ) -> None:
+        self.doc, self.proposals, self.m, self.year, self.base = doc, proposals, municipality, year, base
+        self.iri = Minter(base, municipality, year)
+        self.km = self.iri.km
+        self.notations = {g.notation: notation_of(g, i) for i, g in enumerate(doc.goals, 1)}
+        self.spans: dict[tuple[int, int], str] = {}
+        self.activity = self.iri.doc[f"ingest/{doc.sha256[:12]}"]
+        self.bodies: dict[str, Body] = {}
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    def _span(self, g: Graph, span: Span, section: str) -> URIRef:
+        node = self.iri.span[f"L{span.start}-L{span.end}"]
+        # One span IRI per line range: the section it was first written with stays (km:section has one value).
+        section = self.spans.setdefault((span.start, span.end), section)
+        g.add((node, RDF.type, self.km.SourceSpan))
+        g.add((node, DCTERMS.isPartOf, self.iri.doc.source))
+        g.add((node, self.km.section, Literal(section)))
+        g.add((node, self.km.startLine, Literal(span.start)))
+        g.add((node, self.km.endLine, Literal(span.end)))
+        g.add((node, self.km.ocrText, Literal(ocr_text(self.doc, span))))
+        for line in span.omitted:
+            g.add(
+                (
+                    node,
+                    self.km.omittedLines,
+                    Literal(f"{line}: utelämnad vid inläsningen (bildtext, sidhuvud, sidnummer eller citatruta)"),
+                )
+            )
+        return node
+
+    def _proposed(self, g: Graph, node: URIRef) -> None:
+        g.add((node, PROV.wasGeneratedBy, self.activity))
+
+    def _goal(self, notation: str) -> URIRef:
+        return self.iri.goal[self.notations.get(notation, notation)]
+
+    def _para(self, notation: str, position: int) -> URIRef:
+        return self.iri.para[f"{self.notations.get(notation, notation)}-{position}"]
+
+    def _section(self) -> str:
+        tops = {n.split(".")[0] for n in self.notations.values()}
+        return tops.pop() if len(tops) == 1 and any("." in n for n in self.notations.values()) else "mål"
+
+    def _body_iri(self, body: Body) -> URIRef:
+        self.bodies.setdefault(body.slug, body)
+        return self.iri.orgs[body.slug]
+
+    # -- files --------------------------------------------------------------------------------------------------
+
+    def budget(self) -> Graph:
+        g, km, i = self.iri.bind(Graph()), self.km, self.iri
+        doc = i.doc.document
+        span = self._span(g, self.doc.section, self._section())
+        g.add((doc, RDF.type, km.GoalDocument))
+        g.add((doc, DCTERMS.title, Literal(f"Budget {self.year} – mål", lang="sv")))
+        g.add((doc, DCTERMS.publisher, i.org))
+        g.add((doc, DCTERMS.temporal, i.doc.period))
+        g.add((doc, DCTERMS.language, SWE))
+        g.add((doc, km.adoption, i.doc.adoption))
+        g.add((doc, DCTERMS.source, i.doc.source))
+        g.add((doc, DCTERMS.hasPart, i.doc.goals))
+        g.add((doc, km.sourceSpan, span))
+        g.add(
+            (
+                doc,
+                SKOS.editorialNote,
+                Literal("Titeln är satt vid inläsningen och bör ersättas med dokumentets egen titel.", lang="sv"),
+            )
+        )
+        period = i.doc.period
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(f"{self.year}-01-01", datatype=XSD.date)))
+        g.add((period, DCAT.endDate, Literal(f"{self.year}-12-31", datatype=XSD.date)))
+        g.add((period, RDFS.label, Literal(f"budgetåret {self.year}", lang="sv")))
+        adoption = i.doc.adoption
+        g.add((adoption, RDF.type, km.Adoption))
+        g.add((adoption, RDFS.label, Literal(f"Kommunfullmäktiges antagande av budget {self.year}", lang="sv")))
+        g.add(
+            (
+                adoption,
+                PROV.wasAssociatedWith,
+                self._body_iri(Body("kommunfullmaktige", "Kommunfullmäktige", "fullmaktige")),
+            )
+        )
+        g.add((adoption, PROV.generated, doc))
+        g.add(
+            (
+                adoption,
+                SKOS.editorialNote,
+                Literal("Beslutsdatum är inte inläst; ange det från kommunfullmäktiges protokoll.", lang="sv"),
+            )
+        )
+        source = i.doc.source
+        g.add((source, RDF.type, km.SourceText))
+        g.add((source, DCTERMS.title, Literal(f"{self.m.name}, budget {self.year}, mål (inläst text)", lang="sv")))
+        g.add((source, DCTERMS.identifier, Literal(f"data/{self.m.slug}/{self.year}/source.txt")))
+        g.add((source, DCTERMS.format, Literal("text/plain")))
+        g.add((source, DCTERMS.language, SWE))
+        g.add((source, DCTERMS.publisher, i.org))
+        g.add(
+            (
+                source,
+                SKOS.editorialNote,
+                Literal(
+                    f"Text inläst ur {Path(self.doc.path).name} (SHA-256 {self.doc.sha256}); "
+                    "radnummer i km:startLine och "
+                    "km:endLine räknas från 1 i source.txt.",
+                    lang="sv",
+                ),
+            )
+        )
+        checksum = BNode()
+        g.add((source, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(self.doc.sha256, datatype=XSD.hexBinary)))
+        self._activity(g)
+        scheme = i.doc.goals
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        g.add((scheme, SKOS.prefLabel, Literal(f"Mål i budget {self.year}", lang="sv")))
+        g.add((scheme, DCTERMS.isPartOf, doc))
+        for goal in self.doc.goals:
+            if not goal.parent:
+                g.add((scheme, SKOS.hasTopConcept, self._goal(goal.notation)))
+        for label, members in self.doc.groups.items():
+            group = i.doc[f"group-{slugify(label, 4)}"]
+            g.add((group, RDF.type, km.GoalGroup))
+            g.add((group, RDF.type, SKOS.Collection))
+            g.add((group, SKOS.prefLabel, Literal(label.rstrip(":"), lang="sv")))
+            g.add((group, DCTERMS.subject, self._kind_of_group(label)))
+            for n in members:
+                g.add((group, SKOS.member, self._goal(n)))
+            g.add((group, km.sourceSpan, self._span(g, self._group_span(label, members), self._section())))
+        return g
+
+    def _activity(self, g: Graph) -> None:
+        agent = URIRef(f"{self.base}id/software/kommunmal/{__version__}")
+        act = self.activity
+        g.add((act, RDF.type, PROV.Activity))
+        g.add((act, RDFS.label, Literal(f"Inläsning med kommunmal {__version__}", lang="sv")))
+        g.add((act, PROV.used, self.iri.doc.source))
+        g.add((act, PROV.wasAssociatedWith, agent))
+        g.add((act, PROV.endedAtTime, Literal(datetime.now(UTC).replace(microsecond=0), datatype=XSD.dateTime)))
+        g.add(
+            (
+                act,
+                SKOS.note,
+                Literal(
+                    f"Förslagen är maskinens (kommunmal {__version__}, indata SHA-256 {self.doc.sha256}) "
+                    "tills en person "
+                    "granskat dem med `kommunmal review`.",
+                    lang="sv",
+                ),
+            )
+        )
+        g.add((agent, RDF.type, PROV.SoftwareAgent))
+        g.add((agent, RDFS.label, Literal(f"kommunmal {__version__}")))
+        g.add((agent, DCTERMS.hasVersion, Literal(__version__)))
+
+    def _span_graph(self, span: Span, section: str) -> Graph:
+        g = Graph()
+        self._span(g, span, section)
+        return g
+
+    def _group_span(self, label: str, members: list[str]) -> Span:
+        key = label.strip().rstrip(":").lower()[:40]
+        for n, line in enumerate(self.doc.lines, 1):
+            if key and key in line.lower():
+                return Span(n, n)
+        spans = [g.summary_span or g.span for g in self.doc.goals if g.notation in members]
+        return Span(min(s.start for s in spans), max(s.end for s in spans)) if spans else self.doc.section
+
+    def _kind_of_group(self, label: str) -> URIRef:
+        return self.km.genomgripande if "genomgripande" in label.lower() else self.km.karnverksamhet
+
+    def _kind_of_goal(self, goal: ParsedGoal) -> tuple[URIRef, bool]:
+        for label, members in self.doc.groups.items():
+            if goal.notation in members:
+                return self._kind_of_group(label), False
+        return self.km.karnverksamhet, True
+
+    def goals(self) -> Graph:
+        g, km, i = self.iri.bind(Graph()), self.km, self.iri
+        for goal in self.doc.goals:
+            node = self._goal(goal.notation)
+            notation = self.notations[goal.notation]
+            g.add((node, RDF.type, km.Goal))
+            g.add((node, SKOS.inScheme, i.doc.goals))
+            if goal.parent and goal.parent in self.notations:
+                g.add((node, SKOS.broader, self._goal(goal.parent)))
+            else:
+                g.add((node, SKOS.topConceptOf, i.doc.goals))
+            g.add((node, km.goalDocument, i.doc.document))
+            g.add((node, SKOS.notation, Literal(notation)))
+            statement = _clean(goal.statement.text)
+            if goal.short_name:
+                g.add((node, SKOS.prefLabel, Literal(_clean(goal.short_name), lang="sv")))
+            else:
+                words = statement.split()
+                g.add(
+                    (node, SKOS.prefLabel, Literal(" ".join(words[:6]) + (" …" if len(words) > 6 else ""), lang="sv"))
+                )
+                g.add(
+                    (
+                        node,
+                        SKOS.editorialNote,
+                        Literal(
+                            "Dokumentet ger inget kortnamn; kortnamnet är målformuleringens första ord, "
+                            "satt vid inläsningen.",
+                            lang="sv",
+                        ),
+                    )
+                )
+            g.add((node, km.statement, Literal(statement, lang="sv")))
+            kind, assumed = self._kind_of_goal(goal)
+            g.add((node, km.goalKind, kind))
+            if assumed:
+                g.add(
+                    (
+                        node,
+                        SKOS.editorialNote,
+                        Literal(
+                            "Dokumentet delar inte in målen i grupper; målslaget km:karnverksamhet är satt "
+                            "som standard vid "
+                            "inläsningen och bör granskas.",
+                            lang="sv",
+                        ),
+                    )
+                )
+            if goal.notation_assigned or notation != goal.notation:
+                g.add(
+                    (
+                        node,
+                        SKOS.editorialNote,
+                        Literal(
+                            f"Numret {notation} är satt vid inläsningen efter målets plats i dokumentet"
+                            + (
+                                f" (dokumentet skriver ”{goal.notation}”)."
+                                if not goal.notation_assigned
+                                else "; dokumentet numrerar inte målen."
+                            ),
+                            lang="sv",
+                        ),
+                    )
+                )
+            g.add((node, km.politicalText, i.text[notation]))
+            for span in (goal.summary_span, goal.span):
+                if span:
+                    g += self._span_graph(span, notation)
+                    g.add((node, km.sourceSpan, i.span[f"L{span.start}-L{span.end}"]))
+            self._proposed(g, node)
+        return g
+
+    def text(self, goal: ParsedGoal) -> Graph:
+        g, km, i = self.iri.bind(Graph()), self.km, self.iri
+        notation = self.notations[goal.notation]
+        node = i.text[notation]
+        g.add((node, RDF.type, km.PoliticalText))
+        g.add((node, km.textOf, self._goal(goal.notation)))
+        title = goal.title.text if goal.title else goal.short_name or notation
+        g.add((node, DCTERMS.title, Literal(_clean(title), lang="sv")))
+        g.add((node, DCTERMS.language, SWE))
+        paragraphs = goal.paragraphs
+        if paragraphs:
+            whole = Span(min(p.span.start for p in paragraphs), max(p.span.end for p in paragraphs))
+            for n, paragraph in enumerate(paragraphs, 1):
+                para = i.para[f"{notation}-{n}"]
+                g.add((node, km.paragraph, para))
+                g.add((para, RDF.type, km.Paragraph))
+                g.add((para, DCTERMS.isPartOf, node))
+                g.add((para, km.position, Literal(n)))
+                g.add((para, km.text, Literal(_clean(paragraph.text.text), lang="sv")))
+                g += self._span_graph(paragraph.span, notation)
+                g.add((para, km.sourceSpan, i.span[f"L{paragraph.span.start}-L{paragraph.span.end}"]))
+                if paragraph.text.unsure:
+                    g.add(
+                        (
+                            para,
+                            SKOS.editorialNote,
+                            Literal(
+                                "Ord som rättningen av OCR-texten inte var säker på och som står som i källan: "
+                                + ", ".join(sorted(set(paragraph.text.unsure)))
+                                + ".",
+                                lang="sv",
+                            ),
+                        )
+                    )
+        else:
+            # A goal area without text of its own: its statement stands as the one paragraph, so the shapes'
+            # "a goal has a political text with a paragraph" holds and the text is still the document's.
+            whole = goal.span
+            para = i.para[f"{notation}-1"]
+            g.add((node, km.paragraph, para))
+            g.add((para, RDF.type, km.Paragraph))
+            g.add((para, DCTERMS.isPartOf, node))
+            g.add((para, km.position, Literal(1)))
+            g.add((para, km.text, Literal(_clean(goal.statement.text), lang="sv")))
+            g.add((para, km.sourceSpan, i.span[f"L{goal.span.start}-L{goal.span.end}"]))
+            g += self._span_graph(goal.span, notation)
+            g.add(
+                (
+                    para,
+                    SKOS.editorialNote,
+                    Literal("Dokumentet har ingen egen text till målet; stycket är målformuleringen.", lang="sv"),
+                )
+            )
+        g += self._span_graph(whole, notation)
+        g.add((node, km.sourceSpan, i.span[f"L{whole.start}-L{whole.end}"]))
+        self._proposed(g, node)
+        return g
+
+    def actions(self) -> Graph:
+        g = self.iri.bind(Graph())
+        for action in self.proposals.actions:
+            self._action(g, action)
+        return g
+
+    def _stmt(self, action: ActionProposal, n: int) -> URIRef:
+        ev = action.evidence[n]
+        same_goal_before = sum(1 for e in action.evidence[:n] if e.goal == ev.goal)
+        suffix = f"-{same_goal_before + 1}" if same_goal_before else ""
+        return self.iri.stmt[f"{action.key}--{self.notations.get(ev.goal, ev.goal)}{suffix}"]
+
+    def _action(self, g: Graph, action: ActionProposal) -> None:
+        km, node = self.km, self.iri.action[action.key]
+        g.add((node, RDF.type, km.Action))
+        g.add((node, SKOS.prefLabel, Literal(action.label, lang="sv")))
+        g.add((node, km.text, Literal(_clean(action.text), lang="sv")))
+        g.add((node, km.actionKind, km[action.kind]))
+        g.add((node, km.modality, Literal(action.modality)))
+        if action.kind == "measurableTarget":
+            g.add((node, RDF.type, km.Target))
+            if action.target_value and action.unit:
+                g.add((node, km.targetValue, Literal(action.target_value, datatype=XSD.decimal)))
+                g.add((node, km.unit, Literal(action.unit, lang="sv")))
+            if action.target_year:
+                g.add((node, km.targetYear, Literal(action.target_year, datatype=XSD.gYear)))
+            g.add((node, km.direction, km[action.direction or "reach"]))
+        for n, ev in enumerate(action.evidence):
+            g.add((node, km.serves, self._goal(ev.goal)))
+            stmt = self._stmt(action, n)
+            g.add((node, km.evidence, stmt))
+            g.add((stmt, RDF.type, km.Statement))
+            g.add((stmt, km.quote, Literal(_clean(ev.quote), lang="sv")))
+            if ev.paragraph is None:
+                g.add((stmt, km.inGoalStatement, self._goal(ev.goal)))
+            else:
+                para = self._para(ev.goal, ev.paragraph)
+                g.add((node, km.statedIn, para))
+                g.add((stmt, km.inParagraph, para))
+        if action.shared:
+            words = ", ".join(action.shared_words) or "–"
+            g.add(
+                (
+                    node,
+                    SKOS.note,
+                    Literal(
+                        "Förslag till delat åtagande: meningarna under målen "
+                        f"{', '.join(self.notations[n] for n in action.goals)} "
+                        f"har viktad ordöverlappning {action.similarity:.2f}; "
+                        f"ord som bara dessa meningar har: {words}.",
+                        lang="sv",
+                    ),
+                )
+            )
+        self._proposed(g, node)
+
+    def sdg_links(self) -> Graph:
+        g = self.iri.bind(Graph())
+        for goal in self.doc.goals:
+            notation = self.notations[goal.notation]
+            for cand in self.proposals.goal_sdg.get(goal.notation, [])[:SDG_LINKS_PER_SUBJECT]:
+                stmt = self.iri.stmt[f"sdg--{notation}--{cand.code}--1"]
+                g.add((stmt, RDF.type, self.km.Statement))
+                g.add((stmt, self.km.quote, Literal(_clean(goal.statement.text), lang="sv")))
+                g.add((stmt, self.km.inGoalStatement, self._goal(goal.notation)))
+                spans = [s for s in (goal.summary_span, goal.span) if s]
+                self._sdg_link(g, notation, self._goal(goal.notation), cand, [stmt], spans, goal.notation)
+        for action in self.proposals.actions:
+            stmts = [self._stmt(action, n) for n in range(len(action.evidence))]
+            spans = [e.span for e in action.evidence]
+            for cand in action.sdg[:SDG_LINKS_PER_SUBJECT]:
+                self._sdg_link(g, action.key, self.iri.action[action.key], cand, stmts, spans, action.evidence[0].goal)
+        return g
+
+    def _sdg_link(self, g: Graph, key: str, subject: URIRef, cand: Candidate, stmts, spans, goal_notation) -> None:
+        km = self.km
+        link = self.iri.link[f"sdg--{key}--{cand.code}"]
+        g.add((link, RDF.type, km.SdgLink))
+        g.add((link, km.subject, subject))
+        g.add((link, km.object, URIRef(cand.iri)))
+        g.add((link, km.basis, km.inferred))
+        words = ", ".join(cand.matched) or "–"
+        g.add(
+            (
+                link,
+                km.rule,
+                Literal(
+                    f"Rangordnat mot FN:s delmålstexter (TF-IDF, cosinus {cand.score:.3f}); matchande ord: {words}. "
+                    "Förslag från inläsningen, inte kommunens egen koppling.",
+                    lang="sv",
+                ),
+            )
+        )
+        g.add(
+            (
+                link,
+                km.rule,
+                Literal(
+                    f"Ranked against the UN target texts (TF-IDF cosine {cand.score:.3f}); matched words: {words}. "
+                    "Proposed by the ingest, not the municipality's own mapping.",
+                    lang="en",
+                ),
+            )
+        )
+        for stmt in stmts:
+            g.add((link, km.evidence, stmt))
+        for span in spans:
+            g.add((link, DCTERMS.source, self.iri.span[f"L{span.start}-L{span.end}"]))
+        g.add((subject, km.contributesTo, URIRef(cand.iri)))
+        self._proposed(g, link)
+
+    def responsibility(self) -> Graph:
+        g = self.iri.bind(Graph())
+        for goal in self.doc.goals:
+            notation = self.notations[goal.notation]
+            for body, quote in self.proposals.goal_bodies.get(goal.notation, []):
+                stmt = self.iri.stmt[f"resp--{notation}--{body.slug}--1"]
+                g.add((stmt, RDF.type, self.km.Statement))
+                g.add((stmt, self.km.quote, Literal(_clean(quote), lang="sv")))
+                g.add((stmt, self.km.inGoalStatement, self._goal(goal.notation)))
+                spans = [s for s in (goal.summary_span, goal.span) if s]
+                self._responsibility(g, notation, self._goal(goal.notation), body, [stmt], spans)
+        for action in self.proposals.actions:
+            for body in action.bodies:
+                stmts = [
+                    self._stmt(action, n)
+                    for n, e in enumerate(action.evidence)
+                    if body.label.lower() in e.quote.lower()
+                ]
+                stmts = stmts or [self._stmt(action, 0)]
+                self._responsibility(
+                    g, action.key, self.iri.action[action.key], body, stmts, [e.span for e in action.evidence]
+                )
+        return g
+
+    def _responsibility(self, g: Graph, key: str, subject: URIRef, body: Body, stmts, spans) -> None:
+        km = self.km
+        link = self.iri.link[f"resp--{key}--{body.slug}"]
+        org = self._body_iri(body)
+        g.add((link, RDF.type, km.Responsibility))
+        g.add((link, km.subject, subject))
+        g.add((link, km.object, org))
+        g.add((link, km.basis, km.stated))
+        for stmt in stmts:
+            g.add((link, km.evidence, stmt))
+        for span in spans:
+            g.add((link, DCTERMS.source, self.iri.span[f"L{span.start}-L{span.end}"]))
+        g.add((subject, km.responsible, org))
+        self._proposed(g, link)
+
+    def organisations(self) -> Graph:
+        g, km = self.iri.bind(Graph()), self.km
+        known = {b.slug for b in self.m.known_bodies}
+        section_span = self.iri.span[f"L{self.doc.section.start}-L{self.doc.section.end}"]
+        if not self.m.known:
+            org = self.iri.org
+            g.add((org, RDF.type, CV.PublicOrganisation))
+            g.add((org, RDF.type, ORG.FormalOrganization))
+            g.add((org, RDF.type, ORG.Organization))
+            g.add((org, SKOS.prefLabel, Literal(self.m.name, lang="sv")))
+            g.add((org, ORG.classification, km.kommun))
+            code = Literal(self.m.kommunkod, datatype=km.Kommunkod)
+            g.add((org, SKOS.notation, code))
+            g.add((org, DCTERMS.identifier, code))
+            ident = URIRef(f"{org}/identifier/kommunkod")
+            g.add((org, ADMS.identifier, ident))
+            g.add((ident, RDF.type, ADMS.Identifier))
+            g.add((ident, SKOS.notation, code))
+            g.add((ident, SKOS.prefLabel, Literal("kommunkod", lang="sv")))
+            g.add((ident, ADMS.schemaAgency, Literal("Statistiska centralbyrån (SCB)", lang="sv")))
+            for node in (org, ident):
+                g.add((node, DCTERMS.source, section_span))
+                g.add((node, km.verificationStatus, km.unverified))
+                g.add(
+                    (
+                        node,
+                        SKOS.editorialNote,
+                        Literal(
+                            "Kommunkoden och namnet är angivna vid inläsningen "
+                            "och inte kontrollerade mot SCB:s förteckning.",
+                            lang="sv",
+                        ),
+                    )
+                )
+        for slug, body in sorted(self.bodies.items()):
+            if slug in known:
+                continue
+            node = self.iri.orgs[slug]
+            g.add((node, RDF.type, ORG.OrganizationalUnit))
+            g.add((node, RDF.type, ORG.Organization))
+            g.add((node, SKOS.prefLabel, Literal(body.label, lang="sv")))
+            g.add((node, ORG.classification, km[body.kind]))
+            g.add((node, ORG.unitOf, self.iri.org))
+            g.add((node, DCTERMS.source, section_span))
+            g.add((node, km.verificationStatus, km.unverified))
+            g.add(
+                (
+                    node,
+                    SKOS.editorialNote,
+                    Literal(
+                        "Organet är nämnt i dokumentet; att det finns under mandatperioden är inte kontrollerat.",
+                        lang="sv",
+                    ),
+                )
+            )
+        return g
+
+    def write(self, out: Path) -> list[Path]:
+        """Write the draft files into `out` (created if missing) and return their paths."""
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "texts").mkdir(exist_ok=True)
+        name = f"{self.m.name}, budget {self.year}"
+        files: dict[Path, tuple[Graph, str]] = {
+            out / "budget.ttl": (self.budget(), f"{name}: goal document, source text, goal scheme and groups."),
+            out / "goals.ttl": (self.goals(), f"{name}: the goals as the ingest read them."),
+        }
+        for goal in self.doc.goals:
+            files[out / "texts" / f"{self.notations[goal.notation]}.ttl"] = (
+                self.text(goal),
+                f"{name}: political text of goal {self.notations[goal.notation]}.",
+            )
+        files[out / "actions.ttl"] = (self.actions(), f"{name}: proposed actions (commitment sentences).")
+        files[out / "sdg-links.ttl"] = (self.sdg_links(), f"{name}: proposed links to UN SDG targets.")
+        files[out / "responsibility.ttl"] = (self.responsibility(), f"{name}: bodies the text names.")
+        files[out / "organisations.ttl"] = (self.organisations(), f"{name}: the municipality and named bodies.")
+        header = (
+            "Draft written by `kommunmal ingest` {version} from {src} (SHA-256 {sha}).\n"
+            "Resources with prov:wasGeneratedBy the ingest activity are proposals until reviewed with "
+            "`kommunmal review`.\n"
+        )
+        written = []
+        for path, (graph, title) in files.items():
+            text = serialize(
+                graph,
+                self.base,
+                title + "\n" + header.format(version=__version__, src=Path(self.doc.path).name, sha=self.doc.sha256),
+            )
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        source = out / "source.txt"
+        source.write_text("\n".join(self.doc.lines) + "\n", encoding="utf-8")
+        written.append(source)
+        return written
+
+
+def _clean(text: str) -> str:
+    """Whitespace collapsed to single spaces (the shapes reject double spaces); nothing else is changed."""
+    return _DEBRIS.sub(" ", text).strip()
+
+
+def find_municipality(data_dir: Path, kommunkod: str, base: str) -> Municipality | None:
+    """The municipality with `kommunkod` as the data folder's organisation files describe it (id/<slug> with
+    skos:notation "<code>"^^km:Kommunkod), with its bodies (units under id/<slug>/org/); None when not there."""
+    km = Namespace(base + "def/kommunmal#")
+    code = Literal(kommunkod, datatype=km.Kommunkod)
+    for path in sorted(data_dir.glob("*/organisations.ttl")):
+        graph = Graph()
+        graph.parse(path, format="turtle", publicID=base)
+        for org in graph.subjects(SKOS.notation, code):
+            if (org, ORG.classification, km.kommun) not in graph:
+                continue
+            slug = str(org)[len(base + "id/") :]
+            name = next((str(o) for o in graph.objects(org, SKOS.prefLabel) if o.language == "sv"), slug)
+            bodies = []
+            prefix = f"{base}id/{slug}/org/"
+            for unit in set(graph.subjects(RDF.type, ORG.Organization)) | set(
+                graph.subjects(RDF.type, ORG.OrganizationalUnit)
+            ):
+                if not str(unit).startswith(prefix):
+                    continue
+                kind = graph.value(unit, ORG.classification)
+                kind_name = str(kind).rsplit("#", 1)[-1] if kind else "namnd"
+                for label in graph.objects(unit, SKOS.prefLabel):
+                    if label.language == "sv":
+                        bodies.append(Body(str(unit)[len(prefix) :], str(label), kind_name, known=True))
+            return Municipality(kommunkod, slug, name, known=True, known_bodies=tuple(bodies))
+    return None
+
+
+def guess_municipality(doc: ParsedDocument, kommunkod: str, name: str | None = None) -> Municipality | None:
+    """A municipality named in the document: `name` if given, else the most frequent "<Name> kommun" in the text.
+    The slug drops a genitive s ("Östersunds kommun" → ostersund) when the name also stands without it."""
+    text = "\n".join([g.statement.text for g in doc.goals] + [p.text.text for g in doc.goals for p in g.paragraphs])
+    if not name:
+        found = re.findall(r"\b([A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?) kommun\b", text)
+        if not found:
+            return None
+        stem = max(sorted(set(found)), key=found.count)
+        name = f"{stem} kommun"
+    stem = name.removesuffix(" kommun")
+    if stem.endswith("s") and re.search(rf"\b{re.escape(stem[:-1])}\b", text):
+        stem = stem[:-1]
+    return Municipality(kommunkod, slugify(stem, 3), name)

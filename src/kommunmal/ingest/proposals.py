@@ -24,6 +24,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 import snowballstemmer
 
@@ -274,7 +275,12 @@ def bodies_in(sentence: str, known: list[Body]) -> list[Body]:
 
 def _stem_tokens(text: str) -> list[str]:
     words = re.findall(r"[a-zåäöé0-9]+", text.lower())
-    return [_SV.stemWord(w) for w in words if w not in _STOP and len(w) > 2]
+    return [_stem_sv(w) for w in words if w not in _STOP and len(w) > 2]
+
+
+@cache
+def _stem_sv(word: str) -> str:
+    return _SV.stemWord(word)
 
 
 def _numbers(text: str) -> set[str]:

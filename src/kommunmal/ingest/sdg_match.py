@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph
 import snowballstemmer
-from rdflib import Graph, Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
@@ -69,23 +70,22 @@ class SdgMatcher:
     def __init__(self, kos: Path, lexicon: list[LexiconEntry] | None = None) -> None:
         self.kos = kos
         self.lexicon = lexicon if lexicon is not None else read_lexicon()
-        self._en = snowballstemmer.stemmer("english")
 
     @cached_property
     def _targets(self) -> list[tuple[str, str, str]]:
-        graph = Graph()
-        graph.parse(self.kos, format="turtle")
-        rows = []
-        for target in graph.subjects(RDF.type, SDGO_TARGET):
-            label = next((str(o) for o in graph.objects(target, SKOS.prefLabel) if _is_en(o)), "")
-            code = str(target)[len(SDG) :]
-            if label:
-                rows.append((code, str(target), label))
+        targets, labels = set(), {}
+        with self.kos.open("rb") as f:
+            for t in pyoxigraph.parse(f, format=pyoxigraph.RdfFormat.TURTLE):
+                if t.predicate.value == str(RDF.type) and t.object.value == str(SDGO_TARGET):
+                    targets.add(t.subject.value)
+                elif t.predicate.value == str(SKOS.prefLabel) and (getattr(t.object, "language", "") or "") == "en":
+                    labels[t.subject.value] = t.object.value
+        rows = [(iri[len(SDG) :], iri, labels[iri]) for iri in targets if iri in labels]
         return sorted(rows, key=lambda r: _code_key(r[0]))
 
     def _stems(self, text: str) -> list[str]:
         words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
-        return [self._en.stemWord(w) for w in words if w not in ENGLISH_STOP_WORDS and len(w) > 2]
+        return [_stem_en(w) for w in words if w not in ENGLISH_STOP_WORDS and len(w) > 2]
 
     @cached_property
     def _index(self) -> tuple[TfidfVectorizer, object, list[set[str]]]:
@@ -125,15 +125,17 @@ class SdgMatcher:
             if scores[i] <= 0:
                 break
             code, iri, label = self._targets[i]
-            matched = tuple(
-                dict.fromkeys(f"{sv}→{en}" for sv, en in pairs if self._en.stemWord(en.lower()) in stem_sets[i])
-            )
+            matched = tuple(dict.fromkeys(f"{sv}→{en}" for sv, en in pairs if _stem_en(en.lower()) in stem_sets[i]))
             out.append(Candidate(code, iri, round(float(scores[i]), 3), matched, label))
         return out
 
 
-def _is_en(o: object) -> bool:
-    return isinstance(o, Literal) and (o.language or "").startswith("en")
+_EN = snowballstemmer.stemmer("english")
+
+
+@cache
+def _stem_en(word: str) -> str:
+    return _EN.stemWord(word)
 
 
 def _code_key(code: str) -> tuple:

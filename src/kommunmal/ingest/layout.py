@@ -84,27 +84,22 @@ def _headings(lines: list[str], noise: dict[int, str]) -> list[_Heading]:
 
 def _rising(found: list[_Heading]) -> list[_Heading]:
     """Keep the headings that continue a numbering: the first of a level starts at 1, each next one follows the
-    previous of its level (or a deeper one restarts under its parent)."""
+    previous one under the same parent; numbers whose parent heading is absent ("1.1", "1.2" without "1") count
+    among themselves. Each level keeps the punctuation style of its first heading."""
     kept: list[_Heading] = []
-    last: dict[tuple[int, ...], int] = {}
+    seen: set[tuple[int, ...]] = set()
+    last: dict[tuple, int] = {}
     style: dict[int, tuple[str, str]] = {}
     for h in found:
         parts = _notation_parts(h.notation)
         if style.setdefault(len(parts), (h.dot, h.sep)) != (h.dot, h.sep):
             continue
-        parent = tuple(parts[:-1])
-        if parent and parent not in {tuple(_notation_parts(k.notation)) for k in kept} and parts[-1] == 1:
-            # a two-part number at the top ("1.1" with no "1") counts as a flat numbering
-            if len(parts) == 2 and not any(len(_notation_parts(k.notation)) == 1 for k in kept):
-                parent = ()
-            elif kept:
-                continue
-        prev = last.get((*parent, len(parts)), 0)
-        if parts[-1] == prev + 1:
+        parent: tuple = tuple(parts[:-1])
+        key = (parent if not parent or parent in seen else ("absent", *parent), len(parts))
+        if parts[-1] == last.get(key, 0) + 1:
             kept.append(h)
-            last[(*parent, len(parts))] = parts[-1]
-            for key in [k for k in last if len(k) > len(parent) + 1 and k[: len(parts)] == tuple(parts)]:
-                del last[key]
+            seen.add(tuple(parts))
+            last[key] = parts[-1]
     tops = [h for h in kept if len(_notation_parts(h.notation)) == 1]
     if len(tops) == 1 and len(kept) > 2 and kept[0] is tops[0]:
         kept = kept[1:]  # a lone chapter number above the goals ("1 Kommunövergripande mål") is not a goal

@@ -134,6 +134,11 @@ class _Reading:
     rare: int
     parts: int
     min_zipf: float = 99.0
+    last: str = ""
+
+
+# Words that never open or close a compound: a reading that needs one is two words run together ("ochinnovation").
+_FREE_WORDS = frozenset(("och", "att", "som", "det", "den", "har", "inte", "ett", "eller", "samt", "ska", "kan", "är"))
 
 
 def _read(token: str, stripped: bool) -> _Reading | None:
@@ -147,7 +152,9 @@ def _read(token: str, stripped: bool) -> _Reading | None:
         if base is None:
             continue
         if base.parts and token[start] in "sS":  # linking s between compound parts
-            linked = _Reading(base.text + "s", base.cost + _LINK_S, base.rare, base.parts, base.min_zipf)
+            linked = _Reading(
+                base.text + "s", base.cost + _LINK_S, base.rare, base.parts, base.min_zipf, base.last + "s"
+            )
             if best[start + 1] is None or linked.cost < best[start + 1].cost:
                 best[start + 1] = linked
         states: list[tuple[int, str, tuple[frozenset[str], ...], float, int]] = [(start, "", (), 0.0, 0)]
@@ -175,8 +182,14 @@ def _read(token: str, stripped: bool) -> _Reading | None:
                     total = base.cost + (9.0 - z) + state[3] + (_SPLIT if base.parts else 0.0)
                     end = pos + width
                     if best[end] is None or total < best[end].cost:
+                        gap = " " if base.parts and (word in _FREE_WORDS or base.last in _FREE_WORDS) else ""
                         best[end] = _Reading(
-                            base.text + word, total, base.rare + state[4], base.parts + 1, min(base.min_zipf, z)
+                            base.text + gap + word,
+                            total,
+                            base.rare + state[4],
+                            base.parts + 1,
+                            min(base.min_zipf, z),
+                            word,
                         )
             states = sorted(grown, key=lambda s: s[3])[:_MAX_STATES]
     done = best[n]
@@ -228,6 +241,8 @@ def repair_word(token: str, stripped: bool = True, sentence_start: bool = True) 
 
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\n[ \t]*([^\W\d_]+)")
 _YEAR = re.compile(r"(19|20)\d\d\b")
+# Readings that only the next word decides: "nar sin gymnasieexamen" is "når" (a verb takes an object), not "när".
+_BY_NEXT = {("nar", frozenset({"sin", "sitt", "sina", "målet", "målen", "ut", "fram"})): "når"}
 
 
 def _join_hyphens(text: str, stripped: bool) -> str:
@@ -242,6 +257,14 @@ def _join_hyphens(text: str, stripped: bool) -> str:
     return _HYPHEN_BREAK.sub(join, text)
 
 
+def _by_next(token: str, following: str) -> str | None:
+    nxt = repair_word(following, True, False)[0].lower() if following else ""
+    for (word, nexts), reading in _BY_NEXT.items():
+        if token == word and nxt in nexts:
+            return reading
+    return None
+
+
 def repair(text: str, stripped: bool | None = None) -> RepairedText:
     """Repair OCR'd Swedish `text` (any number of lines) into one line of prose.
 
@@ -254,28 +277,42 @@ def repair(text: str, stripped: bool | None = None) -> RepairedText:
     joined = _join_hyphens(text, stripped)
     joined = re.sub(r"\s+", " ", joined).strip()
     joined = re.sub(r"(?<!\S)\|(?!\S)", "I", joined)
+    tokens = list(_WORD.finditer(joined))
+    readings: list[tuple[str, bool]] = []
+    for idx, m in enumerate(tokens):
+        token = m.group(0)
+        before = joined[: m.start()].rstrip()
+        year_next = idx + 1 < len(tokens) and _YEAR.fullmatch(tokens[idx + 1].group(0))
+        if token.isdigit():
+            readings.append((token, True))
+        elif token.lower() in ("ar", "&r", "ér", "är") and year_next:
+            readings.append(("år" if token[:1].islower() or token[:1] == "&" else "År", True))
+        elif stripped and (word := _by_next(token, tokens[idx + 1].group(0) if idx + 1 < len(tokens) else "")):
+            readings.append((word, True))
+        else:
+            readings.append(repair_word(token, stripped, not before or before[-1] in '.!?:”"'))
     out: list[str] = []
     unsure: list[str] = []
     words = 0
     last = 0
-    tokens = list(_WORD.finditer(joined))
-    for idx, m in enumerate(tokens):
+    idx = 0
+    while idx < len(tokens):
+        m, (fixed, sure) = tokens[idx], readings[idx]
         out.append(joined[last : m.start()])
-        token = m.group(0)
         last = m.end()
-        if token.isdigit():
-            out.append(token)
-            continue
-        words += 1
-        year_next = idx + 1 < len(tokens) and _YEAR.fullmatch(tokens[idx + 1].group(0))
-        if token.lower() in ("ar", "&r", "ér", "är") and year_next:
-            out.append("år" if token[:1].islower() or token[:1] == "&" else "År")
-            continue
-        before = joined[: m.start()].rstrip()
-        fixed, sure = repair_word(token, stripped, not before or before[-1] in '.!?:”"')
-        if not sure:
-            unsure.append(token)
+        if idx + 1 < len(tokens):
+            nxt = tokens[idx + 1]
+            split = joined[m.end() : nxt.start()] == " " and not (sure and readings[idx + 1][1])
+            if split and m.group(0).isalpha() and nxt.group(0).isalpha():
+                whole, whole_sure = repair_word(m.group(0) + nxt.group(0), stripped, False)
+                if whole_sure and " " not in whole:  # a word split in two ("verk samheter")
+                    fixed, sure, last, idx = whole, True, nxt.end(), idx + 1
+        if not m.group(0).isdigit():
+            words += 1
+            if not sure:
+                unsure.append(m.group(0))
         out.append(fixed)
+        idx += 1
     out.append(joined[last:])
     confidence = 1.0 if words == 0 else (words - len(unsure)) / words
     return RepairedText(ocr=text, text="".join(out), unsure=unsure, confidence=round(confidence, 4))

@@ -240,3 +240,17 @@ def test_unsupported_or_missing_input_is_a_source_error(tmp_path: Path) -> None:
         parse_document(odd)
     with pytest.raises(SourceError, match="no such file"):
         parse_document(tmp_path / "missing.txt")
+
+
+def test_goals_inside_one_numbered_chapter_skip_contents_menus_and_other_chapters() -> None:
+    doc = parse_document(FIXTURES / "chapters-with-toc.txt")
+    assert [g.notation for g in doc.goals] == ["3.1", "3.2", "3.3", "3.4"]
+    assert all(g.parent is None and g.level == 1 for g in doc.goals)
+    goals = {g.notation: g for g in doc.goals}
+    assert goals["3.3"].paragraphs == []
+    assert [p.text.text for p in goals["3.4"].paragraphs] == ["Alla nya fordon ska vara fossilfria."]
+    assert goals["3.4"].short_name is None  # one short heading among long ones is a statement, not a title
+    assert goals["3.4"].indicators[0].target_year == "2035"
+    assert "6 (12)" not in " ".join(p.text.text for p in goals["3.1"].paragraphs)
+    assert doc.section.end == 37  # chapter 4 is not part of the goal section
+    assert goals["3.1"].statement.unsure == ["Exempelås"]  # a place name not in the word list is kept and marked

@@ -20,6 +20,14 @@ Progress = Callable[[str], None] | None
 
 PAGE_NUMBER = re.compile(r"^\s*(?:sida\s+)?\d{1,3}(?:\s*\(\s*\d{1,3}\s*\)|\s*(?:/|av)\s*\d{1,3})?\s*$", re.IGNORECASE)
 SUFFIXES = (".txt", ".html", ".htm", ".pdf")
+# Lines of a web page's menus and cookie banner that end up in copied text.
+WEB_FURNITURE = re.compile(
+    r"^\s*(?:meny|sök|stäng|till (?:huvud)?innehåll(?:et)?|hoppa till (?:huvud)?innehåll(?:et)?|till toppen|"
+    r"dela(?: sidan)?|skriv ut|lyssna|translate|logga in|"
+    r"(?:vi|webbplatsen|den här webbplatsen) använder (?:kakor|cookies)\b.*|godkänn(?: alla)?(?: kakor| cookies)?|"
+    r"(?:inställningar för |hantera )?(?:kakor|cookies)|läs mer om (?:kakor|cookies))\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -47,6 +55,9 @@ def extract(path: Path, progress: Progress = None) -> Extracted:
         result = _html(path)
     else:
         result = Extracted(_read_text(path).splitlines())
+        result.noise.update(
+            {n: "meny eller kakbanner" for n, line in enumerate(result.lines, start=1) if WEB_FURNITURE.match(line)}
+        )
     if not any(line.strip() for line in result.lines):
         raise SourceError(path, "no text found (a scan needs OCR first; give its text as .txt)")
     return result

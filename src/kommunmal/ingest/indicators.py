@@ -38,10 +38,16 @@ _TARGET = re.compile(
 )
 
 
+_YEAR_AT_END = re.compile(r"\b(?:år\s+|till\s+|senast\s+)?(20\d\d)\s*\.?\s*$")
+
+
 def target_in(text: str, span: Span, kind: str = "statement") -> IndicatorRow | None:
     """An indicator row for a sentence that carries its own target (value, unit and year as written), or None."""
     m = _TARGET.search(text)
     if not m:
+        year = _YEAR_AT_END.search(text)  # a goal named by its target year ("klimatneutrala 2035")
+        if year:
+            return IndicatorRow(label=text.strip(), span=span, target_year=year.group(1), kind=kind)
         return None
     unit = "%" if m.group("unit") in ("%", "procent") else m.group("unit")
     return IndicatorRow(

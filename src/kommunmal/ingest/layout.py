@@ -66,10 +66,15 @@ def _notation_parts(notation: str) -> list[int]:
     return [int(p) for p in re.split(r"[.:]", notation)]
 
 
-def _headings(lines: list[str], noise: dict[int, str]) -> list[_Heading]:
+_TOC_LINE = re.compile(r"(?:\.{3,}|…|\s{3,}|\t)\s*\d{1,3}\s*$")
+_GOAL_CHAPTER = re.compile(r"\bmål(?:en|et)?\b|målområden|inriktningsmål|strategiska områden|fokusområden", re.I)
+
+
+def _headings(lines: list[str], noise: dict[int, str]) -> tuple[list[_Heading], list[int]]:
+    """The goal headings, and the lines of other chapter headings after them (where the goal block ends)."""
     found = []
     for n, text in enumerate(lines, start=1):
-        if n in noise or is_furniture(text):
+        if n in noise or is_furniture(text) or _TOC_LINE.search(text):
             continue
         m = _HEADING.match(text)
         if not m:
@@ -79,7 +84,24 @@ def _headings(lines: list[str], noise: dict[int, str]) -> list[_Heading]:
             continue
         sep = ":" if ":" in m.group("num") else "."
         found.append(_Heading(n, m.group("num"), rest, sep, m.group("dot") or ""))
-    return _rising(found)
+    return _goal_chapter(_rising(found))
+
+
+def _has_children(head: _Heading, heads: list[_Heading]) -> bool:
+    return any(k.notation.startswith(head.notation + k.sep) for k in heads)
+
+
+def _goal_chapter(heads: list[_Heading]) -> tuple[list[_Heading], list[int]]:
+    """When numbered chapters hold the goals in one of them ("3 Kommunfullmäktiges mål" with 3.1, 3.2 …), keep
+    that chapter's sub-headings; the chapter headings after it end the goal block."""
+    tops = [h for h in heads if "." not in h.notation and ":" not in h.notation]
+    chapters = [h for h in tops if _GOAL_CHAPTER.search(h.rest) and _has_children(h, heads)]
+    if len(tops) < 2 or len(chapters) != 1 or len(chapters) == len(tops):
+        return heads, []
+    chapter = chapters[0]
+    inside = [k for k in heads if k.notation.startswith(chapter.notation + k.sep)]
+    after = [h.line for h in tops if h.line > chapter.line]
+    return (inside if len(inside) >= 2 else []), after
 
 
 def _rising(found: list[_Heading]) -> list[_Heading]:
@@ -212,7 +234,7 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
     lines, noise = extracted.lines, extracted.noise
     stripped = looks_stripped("\n".join(lines))
     sha = hashlib.sha256("\n".join(lines).encode()).hexdigest()
-    heads = _headings(lines, noise)
+    heads, chapters_after = _headings(lines, noise)
     web = False
     if not heads:
         heads = _web_headings(lines)
@@ -232,9 +254,15 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
     elif summary and len(summary) == len(top):
         by_notation = {h.notation: s for h, s in zip(top, summary, strict=True)}
     end_of_section = indicator_rows.section_end(lines, heads[-1].line)
+    if chapters_after:
+        end_of_section = min(end_of_section, chapters_after[0] - 1)
+        while end_of_section > heads[-1].line and not lines[end_of_section - 1].strip():
+            end_of_section -= 1
     goals: list[ParsedGoal] = []
     unused: list[tuple[Span, str]] = []
     notations = {h.notation for h in heads}
+    short_heads = sum(_is_short(_KIND_PREFIX.sub("", _clean_heading(h.rest))) for h in heads)
+    short_titles = short_heads * 3 >= len(heads) * 2  # most headings are short titles explained below them
     un_style = 0
     for i, h in enumerate(heads):
         if progress:
@@ -266,7 +294,7 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
         span = Span(taken[0], taken[-1])
         short_name = None
         has_children = any(k.notation.startswith(h.notation + h.sep) for k in heads if h.notation)
-        short_title = len(head_text.split()) <= 6 and not head_text.rstrip().endswith(".")
+        short_title = short_titles and _is_short(head_text)
         if entry:
             short = repair(entry.short_name, stripped=stripped)
             if short.unsure and title and _close(title.text, short.text):
@@ -334,6 +362,10 @@ def _document(
         stripped=stripped,
         confidence=round(sum(confidences) / len(confidences), 4) if confidences else 1.0,
     )
+
+
+def _is_short(text: str) -> bool:
+    return len(text.split()) <= 6 and not text.rstrip().endswith(".")
 
 
 def _close(a: str, b: str) -> bool:

@@ -72,9 +72,13 @@ def _quote_lines(lines: list[str], numbers: list[int], statement: str) -> set[in
     return quotes
 
 
+_RUNNING = re.compile(r"\S\s{3,}(?:sida\s+)?\d{1,3}(?:\s*\(\s*\d{1,3}\s*\)|\s*(?:/|av)\s*\d{1,3})\s*$", re.I)
+
+
 def is_furniture(text: str) -> bool:
-    """A page number or a lone symbol."""
-    return bool(PAGE_NUMBER.match(text) or LONE_SYMBOL.match(text.strip()))
+    """A page number, a running header or footer ending in one ("Mål och budget 2026    6 (12)"), or a lone
+    symbol."""
+    return bool(PAGE_NUMBER.match(text) or _RUNNING.search(text) or LONE_SYMBOL.match(text.strip()))
 
 
 def split_body(

@@ -254,3 +254,17 @@ def test_goals_inside_one_numbered_chapter_skip_contents_menus_and_other_chapter
     assert "6 (12)" not in " ".join(p.text.text for p in goals["3.1"].paragraphs)
     assert doc.section.end == 37  # chapter 4 is not part of the goal section
     assert goals["3.1"].statement.unsure == ["Exempelås"]  # a place name not in the word list is kept and marked
+
+
+def test_region_effect_goals_with_indicators_on_the_same_line() -> None:
+    doc = parse_document(FIXTURES / "region-effect-goals.txt")
+    assert doc.layout == "effect-goals-with-indicators"
+    first, second, third = doc.goals
+    assert first.statement.text == "Fler invånare i Exempellän har ett arbete"
+    assert [(r.group, r.target_value, r.target_unit, r.target_year) for r in first.indicators] == [
+        ("Sysselsättning", "82", "%", "2030"),
+        ("Sysselsättning", "lägre än i jämförbara län", None, None),
+    ]
+    assert second.statement.text == "Ett hållbart transportsystem i hela Västlandet"  # "Väst- landet" joined
+    assert [r.label for r in second.indicators][1] == "Andel resor med kollektivtrafik, %"
+    assert not third.indicators and third.paragraphs[0].text.text.startswith("Regionen ska arbeta")

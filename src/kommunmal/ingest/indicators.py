@@ -38,6 +38,7 @@ _TARGET = re.compile(
 )
 
 
+_COMPARED = re.compile(r"\b(?:lägre|högre|bättre|sämre|större|mindre) än (?:i |för |hos )?[^.,;•]+", re.I)
 _YEAR_AT_END = re.compile(r"\b(?:år\s+|till\s+|senast\s+)?(20\d\d)\s*\.?\s*$")
 
 
@@ -45,6 +46,9 @@ def target_in(text: str, span: Span, kind: str = "statement") -> IndicatorRow | 
     """An indicator row for a sentence that carries its own target (value, unit and year as written), or None."""
     m = _TARGET.search(text)
     if not m:
+        compared = _COMPARED.search(text)  # "ska vara lägre än i jämförbara län": the target is the comparison
+        if compared:
+            return IndicatorRow(label=text.strip(), span=span, target_value=compared.group(0), kind=kind)
         year = _YEAR_AT_END.search(text)  # a goal named by its target year ("klimatneutrala 2035")
         if year:
             return IndicatorRow(label=text.strip(), span=span, target_year=year.group(1), kind=kind)
@@ -58,6 +62,27 @@ def target_in(text: str, span: Span, kind: str = "statement") -> IndicatorRow | 
         target_year=m.group("year"),
         kind=kind,
     )
+
+
+_INLINE = re.compile(r"\s+(?:indikatorer|indikator|mått|nyckeltal)\s*:\s*", re.IGNORECASE)
+
+
+def inline(text: str, span: Span) -> tuple[str, list[IndicatorRow]]:
+    """Split a goal line that carries its indicators ("<statement> Indikatorer: <group> • <indicator> • …", a
+    region's effect goal or a PDF page collapsed into one line) into the statement and the indicator rows; a chunk
+    before the first bullet names the group."""
+    parts = _INLINE.split(text, maxsplit=1)
+    if len(parts) < 2:
+        return text, []
+    statement, tail = parts
+    chunks = [c.strip() for c in re.split(r"\s*[•●▪]\s*", tail)]
+    group = chunks.pop(0) or None if len(chunks) > 1 else None
+    rows = []
+    for chunk in filter(None, chunks):
+        row = target_in(chunk, span, kind="inline") or IndicatorRow(label=chunk, span=span, kind="inline")
+        row.group = group
+        rows.append(row)
+    return statement.strip(), rows
 
 
 def shared_block(lines: list[str], after: int) -> tuple[int, int] | None:

@@ -272,6 +272,7 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
         taken = _statement_lines(lines, h, limit, entry)
         head_text = _clean_heading(" ".join([h.rest, *(lines[k - 1].strip() for k in taken[1:])]))
         head_text = _KIND_PREFIX.sub("", head_text)
+        head_text, inline_rows = indicator_rows.inline(head_text, Span(taken[0], taken[-1]))
         sdg, skip = _sdg_lines(lines, taken[-1] + 1, limit - 1)
         un = _UN_GOAL.match(head_text)
         if un:
@@ -313,7 +314,7 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
             parent=parent,
             group=entry.group if entry else None,
             paragraphs=body.paragraphs,
-            indicators=([own_target] if own_target else []) + rows,
+            indicators=([own_target] if own_target else []) + inline_rows + rows,
             sdg_numbers=sdg,
             title=title,
             summary_span=entry.span if entry else None,
@@ -376,6 +377,8 @@ def _close(a: str, b: str) -> bool:
 
 
 def _layout_name(goals: list[ParsedGoal], summary: bool, un_style: int) -> str:
+    if any(r.kind == "inline" for g in goals for r in g.indicators):
+        return "effect-goals-with-indicators"
     if un_style and un_style >= len(goals) // 2:
         return "un-goals-as-own"
     if any(g.parent for g in goals):

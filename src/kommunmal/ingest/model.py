@@ -52,7 +52,9 @@ class IndicatorRow:
     target_unit: str | None = None
     target_year: str | None = None
     applies_to_all_goals: bool = False
-    kind: str = "table"  # where it was read: "table", "list" (of indicators), "statement" (a goal that is a target)
+    kind: str = "table"  # where it was read: "table", "list" (of indicators), "statement" (a goal that is a target),
+    # "inline" (listed on the goal's own line after "Indikatorer:")
+    group: str | None = None  # the indicator group the document puts it in ("Sysselsättning"), if any
 
 
 @dataclass

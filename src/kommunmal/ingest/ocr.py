@@ -245,6 +245,10 @@ _YEAR = re.compile(r"(19|20)\d\d\b")
 _BY_NEXT = {("nar", frozenset({"sin", "sitt", "sina", "målet", "målen", "ut", "fram"})): "når"}
 
 
+_HYPHEN_SPACE = re.compile(r"\b([^\W\d_]{2,})- ([a-zåäö][^\W\d_]+)")
+_LIST_WORDS = frozenset(("och", "eller", "samt", "respektive", "som", "till", "men"))  # "kultur- och idrott"
+
+
 def _join_hyphens(text: str, stripped: bool) -> str:
     def join(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)
@@ -254,7 +258,14 @@ def _join_hyphens(text: str, stripped: bool) -> str:
             return left + right
         return f"{left}- {right}"
 
-    return _HYPHEN_BREAK.sub(join, text)
+    def join_collapsed(m: re.Match[str]) -> str:  # a line-break hyphen left inside a collapsed line ("Väst- lands")
+        left, right = m.group(1), m.group(2)
+        if right.lower() in _LIST_WORDS:
+            return m.group(0)
+        whole, sure = repair_word(left + right, stripped, False)
+        return left + right if sure and " " not in whole else m.group(0)
+
+    return _HYPHEN_SPACE.sub(join_collapsed, _HYPHEN_BREAK.sub(join, text))
 
 
 def _by_next(token: str, following: str) -> str | None:

@@ -706,7 +706,8 @@ def find_municipality(data_dir: Path, kommunkod: str, base: str) -> Municipality
 def guess_municipality(doc: ParsedDocument, kommunkod: str, name: str | None = None) -> Municipality | None:
     """A municipality named in the document: `name` if given, else the most frequent "<Name> kommun" in the text.
     The slug drops a genitive s ("Östersunds kommun" → ostersund) when the name also stands without it."""
-    text = "\n".join([g.statement.text for g in doc.goals] + [p.text.text for g in doc.goals for p in g.paragraphs])
+    goal_text = [g.statement.text for g in doc.goals] + [p.text.text for g in doc.goals for p in g.paragraphs]
+    text = "\n".join([*goal_text, *doc.lines])
     if not name:
         found = re.findall(r"\b([A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?) kommun\b", text)
         if not found:

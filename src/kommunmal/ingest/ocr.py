@@ -74,13 +74,13 @@ def _has_prefix(keys: list[str], prefix: str) -> bool:
 
 
 # Each option: (characters consumed, folded character produced, allowed real letters, cost, is a rare confusion).
-def _options(token: str, i: int, stripped: bool) -> list[tuple[int, str, frozenset[str], float, bool]]:
+def _options(token: str, i: int, stripped: bool) -> list[tuple[int, str, frozenset[str] | tuple, float, bool]]:
     # in a two-letter word ("nd", "sd", "dr") the rare confusions are as likely as the abbreviation they spell
     rare_cost = 1.0 if stripped and len(token) == 2 else _TIER2
     c = token[i]
     low = c.lower()
     nxt = token[i + 1] if i + 1 < len(token) else ""
-    opts: list[tuple[int, str, frozenset[str], float, bool]] = []
+    opts: list[tuple[int, str, frozenset[str] | tuple, float, bool]] = []
     if low == "a":
         opts.append((1, "a", frozenset("aåä") if stripped else frozenset("a"), 0.0, False))
     elif low == "o":
@@ -117,7 +117,13 @@ def _options(token: str, i: int, stripped: bool) -> list[tuple[int, str, frozens
         opts += [(1, "a", frozenset("äå"), rare_cost, True), (1, "o", frozenset("ö"), rare_cost, True)]
     if low == "h":
         opts.append((1, "b", frozenset("b"), _TIER2, True))
+    if i > 0 and low in _CONSONANTS:  # a dropped å/ä/ö before a consonant ("tg" for "tåg", "bttre" for "bättre")
+        opts.append((1, "a" + low, (frozenset("äå"), frozenset(low)), rare_cost, True))
+        opts.append((1, "o" + low, (frozenset("ö"), frozenset(low)), rare_cost, True))
     return opts
+
+
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
 
 
 def _best_word(key: str, allowed: tuple[frozenset[str], ...]) -> tuple[str, float] | None:
@@ -135,6 +141,7 @@ class _Reading:
     parts: int
     min_zipf: float = 99.0
     last: str = ""
+    shortest: int = 99  # length of the shortest part
 
 
 # Words that never open or close a compound: a reading that needs one is two words run together ("ochinnovation").
@@ -151,7 +158,7 @@ def _read(token: str, stripped: bool) -> _Reading | None:
         base = best[start]
         if base is None:
             continue
-        if base.parts and token[start] in "sS":  # linking s between compound parts
+        if base.parts and token[start] in "sS" and start + 1 < n:  # linking s between compound parts
             linked = _Reading(
                 base.text + "s", base.cost + _LINK_S, base.rare, base.parts, base.min_zipf, base.last + "s"
             )
@@ -169,7 +176,8 @@ def _read(token: str, stripped: bool) -> _Reading | None:
                     new_key = key + ch
                     if not _has_prefix(lex.keys, new_key):
                         continue
-                    state = (pos + width, new_key, (*allowed, ok), cost + extra, rare + is_rare)
+                    oks = ok if isinstance(ok, tuple) else (ok,)
+                    state = (pos + width, new_key, (*allowed, *oks), cost + extra, rare + is_rare)
                     grown.append(state)
                     found = _best_word(new_key, state[2])
                     if found is None:
@@ -190,11 +198,14 @@ def _read(token: str, stripped: bool) -> _Reading | None:
                             base.parts + 1,
                             min(base.min_zipf, z),
                             word,
+                            min(base.shortest, len(word)),
                         )
             states = sorted(grown, key=lambda s: s[3])[:_MAX_STATES]
     done = best[n]
     if done is None or done.rare > 1 or done.parts > 3:
         return None
+    if (done.rare and done.parts > 2) or (done.parts == 3 and done.shortest < 4):
+        return None  # a rare confusion inside a long compound, or a three-part reading with a tiny part: a guess
     return done
 
 

@@ -59,11 +59,13 @@ _ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "s.k.", "dvs.", "d.v.s.", "o.s.v.", 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9”\"«])")
 _NUMBER_UNIT = re.compile(
     r"(?<![\d,])(\d{1,3}(?:[  ]\d{3})+|\d+(?:,\d+)?)\s*(procent|%|procentenheter|invånare|medborgare|"
-    r"bostäder|lägenheter|arbetstillfällen|elever|platser|timmar|minuter|kronor|miljoner|ton|kilometer|km)\b",
+    r"bostäder|lägenheter|arbetstillfällen|elever|platser|timmar|minuter|kronor|miljoner|ton|kilometer|km)(?![a-zåäö])",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:år|till|senast|under|före|inom)\s+(?:år\s+)?(20\d\d)\b")
-_BODY_WORD = re.compile(r"\b([A-ZÅÄÖa-zåäö-]+nämnden|[Kk]ommunstyrelsen|[Kk]ommunfullmäktige)\b")
+_BODY_WORD = re.compile(
+    r"\b((?:[A-ZÅÄÖa-zåäö]+-\s+och\s+)?[A-ZÅÄÖa-zåäö-]+nämnden|[Kk]ommunstyrelsen|[Kk]ommunfullmäktige)\b"
+)
 _SV = snowballstemmer.stemmer("swedish")
 _STOP = frozenset(
     [
@@ -214,10 +216,11 @@ def modality(sentence: str) -> tuple[str, str | None] | None:
     return None
 
 
-def slugify(text: str, words: int = 6) -> str:
-    """ASCII, lowercase, hyphen-joined slug of the first `words` content words (å→a, ä→a, ö→o)."""
+def slugify(text: str, words: int = 6, content_only: bool = True) -> str:
+    """ASCII, lowercase, hyphen-joined slug of the first `words` words (å→a, ä→a, ö→o); only content words unless
+    `content_only` is False ("Barn- och utbildningsnämnden" → barn-och-utbildningsnamnden, as the register's)."""
     ascii_text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    tokens = [t for t in re.findall(r"[a-z0-9]+", ascii_text) if t not in _STOP]
+    tokens = [t for t in re.findall(r"[a-z0-9]+", ascii_text) if not content_only or t not in _STOP]
     return "-".join(tokens[:words]) or "x"
 
 
@@ -265,7 +268,8 @@ def bodies_in(sentence: str, known: list[Body]) -> list[Body]:
     lowered = sentence.lower()
     found = {b.slug: b for b in known if b.label.lower() in lowered}
     for word in _BODY_WORD.findall(sentence):
-        slug = slugify(word, 4)
+        word = " ".join(word.split())
+        slug = slugify(word, 5, content_only=False)
         if slug in found:
             continue
         kind = "fullmaktige" if "fullmäktige" in word.lower() else "styrelse" if "styrelse" in word.lower() else "namnd"

@@ -268,3 +268,14 @@ def test_region_effect_goals_with_indicators_on_the_same_line() -> None:
     assert second.statement.text == "Ett hållbart transportsystem i hela Västlandet"  # "Väst- landet" joined
     assert [r.label for r in second.indicators][1] == "Andel resor med kollektivtrafik, %"
     assert not third.indicators and third.paragraphs[0].text.text.startswith("Regionen ska arbeta")
+
+
+def test_goals_in_council_minutes_end_at_the_next_agenda_item() -> None:
+    doc = parse_document(FIXTURES / "minutes-with-agenda.txt")
+    assert [g.statement.text for g in doc.goals] == [
+        "Alla barn ska ha en trygg skolgång",
+        "Fler invånare ska ha ett arbete",
+        "Kommunens klimatutsläpp ska minska med 5 procent per år",
+    ]
+    assert doc.section == type(doc.section)(8, 10)
+    assert not doc.goals[2].paragraphs  # "§ 46 Motion om cykelvägar" and its decision are not the goal's text

@@ -17,8 +17,8 @@ import re
 from kommunmal.ingest.model import IndicatorRow, Span
 
 _END = re.compile(
-    r"^[#\s]*(ärende|bilaga|ekonomi|driftbudget|investeringsbudget|resultatbudget|finansiella mål|kontakta? oss|"
-    r"relaterat|dela sidan|sidan (?:uppdaterad|granskad)|senast uppdaterad)\b",
+    r"^[#\s]*(§\s*\d+|ärende|bilaga|ekonomi|driftbudget|investeringsbudget|resultatbudget|finansiella mål|"
+    r"kontakta? oss|relaterat|dela sidan|sidan (?:uppdaterad|granskad)|senast uppdaterad)\b",
     re.IGNORECASE,
 )
 _TABLE_HEAD = re.compile(r"^(?:#+\s*)?(mått|indikator(?:er)?|nyckeltal|mätetal)$", re.IGNORECASE)
@@ -40,6 +40,13 @@ _TARGET = re.compile(
 
 _COMPARED = re.compile(r"\b(?:lägre|högre|bättre|sämre|större|mindre) än (?:i |för |hos )?[^.,;•]+", re.I)
 _YEAR_AT_END = re.compile(r"\b(?:år\s+|till\s+|senast\s+)?(20\d\d)\s*\.?\s*$")
+
+
+def ends_section(line: str) -> bool:
+    """A heading (short, no full stop) of what usually follows a goal block: an agenda item (§), an appendix, the
+    economy chapter, a web page's contact or share links."""
+    text = line.strip()
+    return bool(_END.match(text)) and len(text.split()) <= 8 and not text.endswith(".")
 
 
 def target_in(text: str, span: Span, kind: str = "statement") -> IndicatorRow | None:
@@ -89,7 +96,7 @@ def shared_block(lines: list[str], after: int) -> tuple[int, int] | None:
     """Lines (first, last) of a list of indicators for all goals that starts after line `after`, or None."""
     for n in range(after + 1, len(lines) + 1):
         text = lines[n - 1].strip()
-        if _END.match(text):
+        if ends_section(text):
             return None
         m = _SHARED_HEAD.match(text)
         if not m:
@@ -125,7 +132,7 @@ def section_end(lines: list[str], last_heading: int) -> int:
     end = len(lines)
     shared = shared_block(lines, last_heading)
     for n in range(last_heading + 1, len(lines) + 1):
-        if _END.match(lines[n - 1]) or (shared and n == shared[0]):
+        if ends_section(lines[n - 1]) or (shared and n == shared[0]):
             end = n - 1
             break
     while end > last_heading and not lines[end - 1].strip():

@@ -75,13 +75,47 @@ def _read_text(path: Path) -> str:
 
 # --- HTML ---------------------------------------------------------------------------------------------------------
 
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "header", "footer", "form", "button")
+_DROP_TAGS = ("head", "script", "style", "noscript", "template", "svg", "nav", "header", "footer", "form", "button")
 _NOISE_HINT = re.compile(r"cookie|consent|menu|meny|nav|breadcrumb|skip|footer|header|banner|share|dela", re.I)
-_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "figcaption", "caption", "tr", "blockquote")
+_BLOCKS = frozenset(
+    [
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figcaption",
+        "caption",
+        "tr",
+        "blockquote",
+        "div",
+        "section",
+        "article",
+        "main",
+        "body",
+        "pre",
+        "address",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "figure",
+        "aside",
+    ]
+)
 
 
 def _html(path: Path) -> Extracted:
-    from bs4 import BeautifulSoup
+    """One line per block of text (paragraph, list item, heading, table row, or a div's loose text), in document
+    order, with blank lines between; headings start with one "#" per level, list items with "• ", table cells are
+    joined by " | "; menus, cookie banners, headers and footers are removed, captions marked as noise."""
+    from bs4 import BeautifulSoup, NavigableString
+    from bs4.element import PreformattedString
 
     soup = BeautifulSoup(_read_text(path), "html.parser")
     for tag in soup.find_all(_DROP_TAGS):
@@ -93,25 +127,48 @@ def _html(path: Path) -> Extracted:
         if tag.name not in ("html", "body", "main", "article") and _NOISE_HINT.search(marks):
             tag.decompose()
     out = Extracted([])
-    for block in soup.find_all(_BLOCKS):
-        if block.find_parent(_BLOCKS):
-            continue
-        if block.name == "tr":
-            cells = [" ".join(c.get_text(" ").split()) for c in block.find_all(("td", "th"))]
-            text = " | ".join(c for c in cells if c)
-        else:
-            text = " ".join(block.get_text(" ").split())
-        if not text:
-            continue
-        if block.name == "li":
+    block = cell = None
+    parts: list[str] = []
+    gap = False  # whitespace stood between the previous text and the next
+
+    def flush() -> None:
+        text = "".join(parts).strip()
+        parts.clear()
+        if not text or block is None:
+            return
+        name = block.name
+        if name == "li":
             text = "• " + text
-        elif block.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            text = "#" * int(block.name[1]) + " " + text
+        elif name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            text = "#" * int(name[1]) + " " + text
         if out.lines:
             out.lines.append("")
         out.lines.append(text)
-        if block.name in ("figcaption", "caption"):
+        if name in ("figcaption", "caption"):
             out.noise[len(out.lines)] = "bildtext"
+
+    for node in soup.find_all(string=True):
+        if not isinstance(node, NavigableString) or isinstance(node, PreformattedString):
+            continue  # comments, doctype, processing instructions
+        text = " ".join(node.split())
+        if not text:
+            gap = gap or bool(str(node))
+            continue
+        here = node.find_parent(lambda t: t.name in _BLOCKS)
+        here_cell = node.find_parent(("td", "th"))
+        if here_cell is not None and here_cell.find_parent("tr") is not None:
+            here = here_cell.find_parent("tr")
+        if here is not block:
+            flush()
+            block, cell = here, None
+        elif here_cell is not cell and cell is not None:
+            parts.append(" | ")
+        elif parts and (gap or str(node)[0].isspace()):
+            parts.append(" ")
+        cell = here_cell
+        parts.append(text)
+        gap = str(node)[-1].isspace()
+    flush()
     return out
 
 
@@ -173,13 +230,17 @@ def _pdf_page(page) -> list[tuple[str, str | None]]:
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
         return any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in boxes)
 
-    chars = page.chars
-    margin = [c for c in chars if (c["bottom"] <= top or c["top"] >= bottom)]
-    boxed = [c for c in chars if c not in margin and in_box(c)]
-    body = [c for c in chars if c not in margin and not in_box(c)]
+    head, foot, boxed, body = [], [], [], []
+    for c in page.chars:
+        if c["bottom"] <= top:
+            head.append(c)
+        elif c["top"] >= bottom:
+            foot.append(c)
+        elif boxes and in_box(c):
+            boxed.append(c)
+        else:
+            body.append(c)
     lines: list[tuple[str, str | None]] = []
-    head = [c for c in margin if c["bottom"] <= top]
-    foot = [c for c in margin if c["top"] >= bottom]
     lines += [(t, "margin") for t in _lines_of(page, head)]
     gutter = _gutter(body, width)
     if gutter is None:

@@ -27,6 +27,7 @@ from kommunmal.ingest.extract import Extracted, Progress, extract
 from kommunmal.ingest.model import ParsedDocument, ParsedGoal, Span
 from kommunmal.ingest.ocr import looks_stripped, repair
 from kommunmal.ingest.paragraphs import fold_words, is_furniture, split_body
+from kommunmal.ingest.summary import Summary, close_names, summary_list
 
 
 class NoGoalSection(SourceError):
@@ -48,7 +49,6 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _UN_GOAL = re.compile(r"^(?:FN:s\s+)?(?:globala\s+)?mål\s+(\d{1,2})\s*[:.–-]\s*(.+)$", re.IGNORECASE)
-_SHORT_NAME = re.compile(r"\(([^()]{2,60})\)\s*$")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦*·-]|–|—)\s+(?P<rest>\S.*)$")
 _GOAL_WORDS = re.compile(r"\bmål|målområde|inriktningsmål|strategi", re.IGNORECASE)
 
@@ -128,39 +128,7 @@ def _rising(found: list[_Heading]) -> list[_Heading]:
     return kept if len(kept) >= 2 else []
 
 
-@dataclass
-class _Summary:
-    statement: str
-    short_name: str
-    span: Span
-    group: str | None
-
-
-def _summary(lines: list[str], end: int, stripped: bool) -> list[_Summary]:
-    """Entries "statement (Short name)" in lines 1..end-1, with the ":"-ended group label before them."""
-    entries: list[_Summary] = []
-    group: str | None = None
-    block: list[int] = []
-    for n in range(1, end):
-        text = lines[n - 1].strip()
-        if not text:
-            if block and not _SHORT_NAME.search(" ".join(lines[k - 1].strip() for k in block)):
-                block = []
-            continue
-        if text.endswith(":") and not block:
-            group = repair(text.rstrip(":"), stripped=stripped).text
-            continue
-        block.append(n)
-        joined = " ".join(lines[k - 1].strip() for k in block)
-        m = _SHORT_NAME.search(joined)
-        if m and len(m.group(1).split()) <= 5:
-            statement = joined[: m.start()].strip()
-            entries.append(_Summary(statement, m.group(1), Span(block[0], block[-1]), group))
-            block = []
-    return entries
-
-
-def _statement_lines(lines: list[str], h: _Heading, limit: int, summary: _Summary | None) -> list[int]:
+def _statement_lines(lines: list[str], h: _Heading, limit: int, summary: Summary | None) -> list[int]:
     """The heading line and the lines that continue its statement."""
     taken = [h.line]
     if summary is None:
@@ -246,7 +214,7 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
         if doc is None:
             raise NoGoalSection(path, "no numbered goal headings (1, 1.1, 1:1 …) and no bullet list of goals")
         return doc
-    summary = _summary(lines, heads[0].line, stripped)
+    summary = summary_list(lines, heads[0].line, stripped)
     top = [h for h in heads if len(_notation_parts(h.notation or "0")) == 1] or heads
     by_notation = {}
     if summary and len(summary) == len(heads):
@@ -298,7 +266,7 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
         short_title = short_titles and _is_short(head_text)
         if entry:
             short = repair(entry.short_name, stripped=stripped)
-            if short.unsure and title and _close(title.text, short.text):
+            if short.unsure and title and close_names(title.text, short.text):
                 short = title
             short_name = short.text
         elif short_title and body.paragraphs and not has_children and not web:
@@ -329,7 +297,7 @@ def _document(
     sha: str,
     lines: list[str],
     goals: list[ParsedGoal],
-    summary: list[_Summary],
+    summary: list[Summary],
     un_style: int,
     web: bool,
     end_of_section: int,
@@ -367,13 +335,6 @@ def _document(
 
 def _is_short(text: str) -> bool:
     return len(text.split()) <= 6 and not text.rstrip().endswith(".")
-
-
-def _close(a: str, b: str) -> bool:
-    fa, fb = fold_words(a), fold_words(b)
-    if len(fa) != len(fb):
-        return False
-    return sum(x != y for x, y in zip("".join(fa), "".join(fb), strict=False)) <= 2
 
 
 def _layout_name(goals: list[ParsedGoal], summary: bool, un_style: int) -> str:

@@ -280,3 +280,14 @@ def test_goals_in_council_minutes_end_at_the_next_agenda_item() -> None:
     ]
     assert doc.section == type(doc.section)(8, 10)
     assert not doc.goals[2].paragraphs  # "§ 46 Motion om cykelvägar" and its decision are not the goal's text
+
+
+def test_a_numbered_list_that_never_speaks_of_goals_gives_way_to_the_goal_bullets() -> None:
+    doc = parse_document(FIXTURES / "newsletter-numbered-then-bullets.txt")
+    assert doc.layout == "bullets-in-prose"
+    assert [g.statement.text for g in doc.goals] == [
+        "Fler unga ska ha ett feriejobb",
+        "Alla kommunens fordon ska vara fossilfria 2030",
+        "Kommunen ska vara en attraktiv arbetsgivare",
+    ]
+    assert doc.goals[1].indicators[0].target_year == "2030"

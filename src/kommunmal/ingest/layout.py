@@ -176,6 +176,37 @@ _SDG_LABEL = re.compile(
 _WEB_GOAL = re.compile(r"^#+\s*Mål\s+(?:(?P<num>\d{1,2})\s*[-–—:]\s*)?(?P<rest>(?:för\s+)?\S.*)$", re.IGNORECASE)
 
 
+_GOAL_VOCABULARY = frozenset(
+    [
+        "mal",
+        "malen",
+        "malet",
+        "malens",
+        "malomrade",
+        "malomraden",
+        "inriktningsmal",
+        "effektmal",
+        "delmal",
+        "fokusmal",
+        "strategiomrade",
+        "strategiomraden",
+        "malsattning",
+        "malsattningar",
+        "kommunovergripande",
+        "overgripande",
+        "prioriterade",
+    ]
+)
+
+
+def _speaks_of_goals(lines: list[str], heads: list[_Heading]) -> bool:
+    """Whether the numbered headings or the eight non-blank lines before them use the vocabulary of goals (folded,
+    so that OCR without å/ä/ö counts: "mal", "malen")."""
+    before = [line for line in lines[: heads[0].line - 1] if line.strip()][-8:]
+    words = {w for text in [*before, *(h.rest for h in heads)] for w in fold_words(text)}
+    return bool(words & _GOAL_VOCABULARY)
+
+
 def _web_headings(lines: list[str]) -> list[_Heading]:
     """Headings of a saved web page with one goal each ("# Mål 2 - …", "# Mål för …")."""
     found = []
@@ -207,13 +238,14 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
     if not heads:
         heads = _web_headings(lines)
         web = bool(heads)
-    if not heads:
+    if not heads or not _speaks_of_goals(lines, heads):
         from kommunmal.ingest.lists import parse_bullets
 
         doc = parse_bullets(str(path), sha, lines, noise, stripped)
-        if doc is None:
+        if doc is not None:
+            return doc  # a bullet list introduced as goals wins over a numbered list that never speaks of goals
+        if not heads:
             raise NoGoalSection(path, "no numbered goal headings (1, 1.1, 1:1 …) and no bullet list of goals")
-        return doc
     summary = summary_list(lines, heads[0].line, stripped)
     top = [h for h in heads if len(_notation_parts(h.notation or "0")) == 1] or heads
     by_notation = {}

@@ -291,3 +291,11 @@ def test_a_numbered_list_that_never_speaks_of_goals_gives_way_to_the_goal_bullet
         "Kommunen ska vara en attraktiv arbetsgivare",
     ]
     assert doc.goals[1].indicators[0].target_year == "2030"
+
+
+def test_web_page_named_for_an_area_takes_its_statement_from_the_first_paragraph() -> None:
+    doc = parse_document(FIXTURES / "goal-page-named.html")
+    [goal] = doc.goals
+    assert goal.notation_assigned and goal.short_name == "barn och utbildning"
+    assert goal.statement.text == "Alla elever lämnar grundskolan med behörighet till gymnasiet."
+    assert [p.text.text[:20] for p in goal.paragraphs] == ["Skolorna ska arbeta "]  # the empty key figures are not text

@@ -132,3 +132,13 @@ def test_broken_pdf_is_a_source_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         extract(path)
     assert str(path) in str(caught.value)
+
+
+def test_pdf_without_a_text_layer_asks_for_ocr(tmp_path: Path) -> None:
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60)  # a scan is an image; a drawing has no text either
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    with pytest.raises(SourceError, match="OCR"):
+        extract(path)

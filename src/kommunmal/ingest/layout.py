@@ -295,13 +295,16 @@ def parse_lines(path: Path | str, extracted: Extracted, progress: Progress = Non
         span = Span(taken[0], taken[-1])
         short_name = None
         has_children = any(k.notation.startswith(h.notation + h.sep) for k in heads if h.notation)
-        short_title = short_titles and _is_short(head_text)
+        named = web and head_text.lower().startswith("för ")  # "Mål för Barn och utbildning"
+        if named:
+            statement = repair(head_text[4:], stripped=stripped)
+        short_title = (short_titles and _is_short(head_text) and not web) or named
         if entry:
             short = repair(entry.short_name, stripped=stripped)
             if short.unsure and title and close_names(title.text, short.text):
                 short = title
             short_name = short.text
-        elif short_title and body.paragraphs and not has_children and not web:
+        elif short_title and body.paragraphs and not has_children:
             short_name, first = statement.text, body.paragraphs.pop(0)
             statement, span = first.text, Span(taken[0], first.span.end, first.span.omitted)
         own_target = indicator_rows.target_in(statement.text, span)

@@ -13,6 +13,8 @@ DEBRIS = [
     ("Uthildning", "Utbildning"),  # h for b (goal 1.7's short name in the summary list)
     ("sttd", "stöd"),  # t for ö (goal 1.8's short name)
     ("Kompetensférsorjning", "Kompetensförsörjning"),
+    ("tillgdnglig", "tillgänglig"),  # d for ä
+    ("behdvs", "behövs"),  # d for ö
     ("&r", "är"),  # & for ä
     ("f&", "få"),
     ("6ka", "öka"),  # 6 for ö

@@ -2,14 +2,21 @@
 
 The goal block is found by its numbering and vocabulary, not by position (see /work/shared/notes/goal-documents.md):
 
-- numbered headings ("1.1 …", "2:3 …", "3. …", "Mål 2 – …") that form a rising sequence are goals; the depth of
-  the number gives the level and the parent ("1:2:1" under "1:2"); a heading whose text is short (at most six words,
-  no full stop) followed by a paragraph is a short title explained by that paragraph;
+- numbered headings ("1.1 …", "2:3 …", "3. …", "Målområde 1 …") that form a rising sequence are goals; the depth of
+  the number gives the level and the parent ("1:2:1" under "1:2"); lines of a table of contents, page numbers and
+  running footers are never headings; when numbered chapters hold the goals in one of them ("3 Kommunfullmäktiges
+  mål" with 3.1, 3.2 …) only that chapter's sub-headings are goals, and the next chapter ends the block;
+- when most headings are short titles (at most six words, no full stop), each is the goal's short name and the
+  paragraph below it its statement;
 - a summary list before the headings, each statement ending in a short name in brackets ("… (Ledning)"), gives short
-  names and, through the lines ending in ":" before its entries, the groups;
-- a list number followed by a UN goal number ("1. Mål 3: …") marks UN goals adopted as the municipality's own;
-- without numbering, a bullet list introduced by a line about goals ("mål") is the goal list;
-- indicators are read by `kommunmal.ingest.indicators`.
+  names and, through the lines ending in ":" before its entries, the groups (`kommunmal.ingest.summary`);
+- a list number followed by a UN goal number ("1. Mål 3: …") marks UN goals adopted as the municipality's own; a
+  line "Bidrar till Agenda 2030: mål 8, 11" gives the UN goals the document itself names;
+- a saved web page with one goal ("# Mål 2 - …", "# Mål för …") is one goal; its follow-up sections are not text;
+- a bullet list introduced by a line about goals is the goal list when there is no numbering, or when the numbered
+  list never speaks of goals (`kommunmal.ingest.lists`);
+- the block ends at an agenda item (§), an appendix or the economy chapter; indicators (tables, lists for all
+  goals, targets in statements, indicators on the goal's own line) are read by `kommunmal.ingest.indicators`.
 
 A document in which none of these is found raises `NoGoalSection`; nothing is written.
 """
@@ -49,8 +56,6 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _UN_GOAL = re.compile(r"^(?:FN:s\s+)?(?:globala\s+)?mål\s+(\d{1,2})\s*[:.–-]\s*(.+)$", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[•●▪◦*·-]|–|—)\s+(?P<rest>\S.*)$")
-_GOAL_WORDS = re.compile(r"\bmål|målområde|inriktningsmål|strategi", re.IGNORECASE)
 
 
 @dataclass

@@ -4,7 +4,9 @@ The KOS (data/reference/sdg/sdg-kos-goals-targets-indicators.ttl) gives the 169 
 and Spanish only. A Swedish sentence is therefore carried into English words through a lexicon of municipal
 vocabulary (sdg_lexicon.tsv beside this module), and ranked against the English target texts by TF-IDF cosine
 similarity (scikit-learn) on Snowball-stemmed words (snowballstemmer). The score is that cosine (0..1); the matched
-words are the Swedish word parts whose English words occur, stemmed, in the target's text.
+words are the Swedish word parts whose English words occur, stemmed, in the target's text. Targets about other
+countries' development ("developing countries", "least developed countries", "small island developing States")
+count half, as a municipality's own commitments rarely serve them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 SDG = "http://metadata.un.org/sdg/"
 SDGO_TARGET = URIRef(SDG + "ontology#Target")
+INTERNATIONAL = re.compile(r"developing countr|least developed|small island|developed-country|landlocked", re.I)
+INTERNATIONAL_WEIGHT = 0.5
 _WORD = re.compile(r"[a-zåäöéü-]+", re.IGNORECASE)
 
 
@@ -94,6 +98,12 @@ class SdgMatcher:
         stem_sets = [set(self._stems(label)) for _, _, label in self._targets]
         return vectorizer, matrix, stem_sets
 
+    @cached_property
+    def _weights(self) -> list[float]:
+        """`INTERNATIONAL_WEIGHT` for targets about other countries' development (a municipality's text rarely
+        serves them), 1 otherwise."""
+        return [INTERNATIONAL_WEIGHT if INTERNATIONAL.search(label) else 1.0 for _, _, label in self._targets]
+
     def translate(self, swedish: str) -> list[tuple[str, str]]:
         """(Swedish word part, English word) pairs the lexicon finds in `swedish`."""
         lowered = swedish.lower()
@@ -118,7 +128,7 @@ class SdgMatcher:
             return []
         vectorizer, matrix, stem_sets = self._index
         query = vectorizer.transform([" ".join(en for _, en in pairs)])
-        scores = (matrix @ query.T).toarray().ravel()
+        scores = (matrix @ query.T).toarray().ravel() * self._weights
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], _code_key(self._targets[i][0])))
         out = []
         for i in order[:top]:

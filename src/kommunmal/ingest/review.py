@@ -33,6 +33,10 @@ LABELS = {
 }
 
 
+# The Swedish labels of km:ActionKindScheme (ontology/kommunmal.ttl).
+KINDS = {"commitment": "åtagande", "measurableTarget": "mätbart mål", "principle": "princip"}
+
+
 @dataclass
 class Proposal:
     """One thing to decide: `kind` is "goals" (the goals and texts as read), "action", "sdg" or "responsibility"."""
@@ -139,11 +143,12 @@ class Review:
             return lines
         if proposal.kind == "action":
             goals = sorted(str(g.value(s, SKOS.notation)) for s in g.objects(node, km.serves))
+            kind = str(g.value(node, km.actionKind)).rsplit("#", 1)[-1]
             shared = f", delat mellan målen {', '.join(goals)}" if len(goals) > 1 else f", mål {goals[0]}"
             lines = [
                 f"Åtagande{shared}: {g.value(node, SKOS.prefLabel)}",
                 f"  Text: {g.value(node, km.text)}",
-                f"  Slag: {str(g.value(node, km.actionKind)).rsplit('#', 1)[-1]} ({g.value(node, km.modality)})",
+                f"  Slag: {KINDS.get(kind, kind)} ({g.value(node, km.modality)})",
             ]
             value, unit, year = g.value(node, km.targetValue), g.value(node, km.unit), g.value(node, km.targetYear)
             if value or year:

@@ -194,3 +194,104 @@ def test_a_second_ingest_does_not_propose_the_rejected_action_again(session: dic
     assert (rejected, None, None) not in again
     assert quote not in {str(again.value(a, KM.text)) for a in again.subjects(RDF.type, KM.Action)}
     assert len(list(again.subjects(RDF.type, KM.Action))) > 100
+
+
+# -- the review core on a small draft, in this process -----------------------------------------------------------
+
+
+@pytest.fixture
+def small_draft(tmp_path: Path) -> Path:
+    """A draft of a two-goal document whose one commitment stands under both goals."""
+    import hashlib
+
+    from kommunmal.ingest.model import Paragraph, ParsedDocument, ParsedGoal, RepairedText, Span
+    from kommunmal.ingest.proposals import propose
+    from kommunmal.ingest.sdg_match import SdgMatcher
+    from kommunmal.ingest.writer import DraftWriter, Municipality
+
+    texts = {
+        "1": ("Provby har en trygg skola för alla barn", "Skolan ska motverka mobbning och kränkningar bland elever."),
+        "2": (
+            "I Provby växer alla barn upp tryggt",
+            "Kommunen ska motverka mobbning och kränkningar i fritidsverksamheten.",
+        ),
+    }
+    lines, goals = ["Mål för Provby kommun"], []
+    for notation, (statement, paragraph) in texts.items():
+        lines += [f"{notation}. {statement}", paragraph]
+        n = len(lines)
+        goal = ParsedGoal(
+            notation, RepairedText(statement, statement), Span(n - 1, n - 1), short_name=f"Mål {notation}"
+        )
+        goal.paragraphs.append(Paragraph(RepairedText(paragraph, paragraph), Span(n, n)))
+        goals.append(goal)
+    sha = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    doc = ParsedDocument("provby.txt", sha, lines, "numbered", Span(1, len(lines)), goals)
+    proposals = propose(doc, SdgMatcher(ROOT / "data" / "reference" / "sdg" / "sdg-kos-goals-targets-indicators.ttl"))
+    assert [a.goals for a in proposals.actions] == [["1", "2"]]
+    DraftWriter(doc, proposals, Municipality("9999", "provby", "Provby kommun"), 2025, BASE).write(tmp_path / "draft")
+    return tmp_path / "draft"
+
+
+def _conforms(folder: Path, data: Path) -> bool:
+    from kommunmal.dataset import load
+    from kommunmal.validation import load_shapes, validate
+
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    shutil.copytree(folder, data / "provby" / "2025")
+    settings = Settings.from_env(environ={}, data_dir=data)
+    dataset, sources = load(settings)
+    report = validate(dataset, load_shapes(settings), sources)
+    return report.conforms
+
+
+def test_split_makes_one_accepted_action_per_goal_and_edit_moves_an_sdg_link(small_draft: Path, tmp_path: Path) -> None:
+    from kommunmal.ingest.review import Review
+
+    review = Review(small_draft, BASE, REVIEWER)
+    pending = review.pending()
+    assert [p.kind for p in pending[:2]] == ["goals", "action"]
+    review.accept(pending[0])
+    parts = review.split(pending[1])
+    assert len(parts) == 2
+    links = [p for p in Review(small_draft, BASE, REVIEWER).pending() if p.kind == "sdg"]
+    assert links
+    review = Review(small_draft, BASE, REVIEWER)
+    review.edit(links[0], target="http://metadata.un.org/sdg/4.a")
+    out = tmp_path / "curated"
+    assert review.write_curated(out)
+    curated = load(out)
+    actions = set(curated.subjects(RDF.type, KM.Action))
+    assert actions == set(parts)
+    assert sorted(str(curated.value(curated.value(a, KM.serves), SKOS.notation)) for a in actions) == ["1", "2"]
+    edited = [link for link in curated.subjects(RDF.type, KM.SdgLink)]
+    assert [str(curated.value(link, KM.object)) for link in edited] == ["http://metadata.un.org/sdg/4.a"]
+    assert (curated.value(edited[0], KM.subject), KM.contributesTo, curated.value(edited[0], KM.object)) in curated
+    made = decisions(out)
+    labels = sorted(str(made.value(a, RDFS.label)) for a in made.subjects(RDF.type, PROV.Activity))
+    assert labels == ["Delat åtagande uppdelat per mål", "Godkänt förslag", "Redigerat förslag"]
+    assert _conforms(out, tmp_path / "data")
+
+
+def test_review_refuses_to_overwrite_hand_curated_data(small_draft: Path, tmp_path: Path, capsys) -> None:
+    from kommunmal.cli import main
+
+    curated = tmp_path / "data" / "provby" / "2025"
+    curated.mkdir(parents=True)
+    (curated / "goals.ttl").write_text("# hand-curated\n", encoding="utf-8")
+    code = main(["review", str(small_draft), "--out", str(curated), "--reviewer", REVIEWER])
+    assert code == 2
+    assert "no review wrote" in capsys.readouterr().err
+    assert (curated / "goals.ttl").read_text(encoding="utf-8") == "# hand-curated\n"
+
+
+def test_ingest_refuses_to_overwrite_curated_data(tmp_path: Path, capsys) -> None:
+    from kommunmal.cli import main
+
+    curated = tmp_path / "2024"
+    shutil.copytree(ROOT / "data" / "ostersund" / "2024", curated)
+    before = {p: p.read_bytes() for p in curated.rglob("*") if p.is_file()}
+    code = main(["ingest", str(SOURCE), "--municipality", "2380", "--year", "2024", "--out", str(curated), "-q"])
+    assert code == 2
+    assert "not a draft" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in curated.rglob("*") if p.is_file()} == before

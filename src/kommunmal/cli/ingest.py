@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from kommunmal.ingest.proposals import propose
     from kommunmal.ingest.review import rejected_keys
     from kommunmal.ingest.sdg_match import SdgMatcher
-    from kommunmal.ingest.writer import DraftWriter, find_municipality, guess_municipality
+    from kommunmal.ingest.writer import DraftWriter, check_draft_folder, find_municipality, guess_municipality
 
     s = settings(args)
     say = (lambda _msg: None) if args.quiet else progress
@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             'none; give its name with --name "<Namn> kommun"',
         )
     out = args.out or Path("draft") / municipality.slug / str(args.year)
+    check_draft_folder(out)
     withhold = rejected_keys(
         [out / "review.ttl", s.data_dir / municipality.slug / str(args.year) / "review.ttl"], s.base_iri
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import re
 import sys
 from pathlib import Path
 
@@ -63,12 +64,14 @@ def _ask(prompt: str) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kommunmal.ingest.review import Review
+    from kommunmal.ingest.review import Review, check_curated_folder
 
     s = settings(args)
     if not args.draft.is_dir():
         raise SourceError(args.draft, "no such folder; give the folder kommunmal ingest wrote")
     review = Review(args.draft, s.base_iri, args.reviewer or getpass.getuser())
+    out = args.out or s.data_dir / review.slug / str(review.year)
+    check_curated_folder(out)
     pending = review.pending()
     print(f"{len(pending)} förslag att granska i {args.draft}")
     done = 0
@@ -102,7 +105,6 @@ def run(args: argparse.Namespace) -> int:
             print("Bara ett delat åtagande kan delas upp; förslaget står kvar.")
             continue
         done += 1
-    out = args.out or s.data_dir / review.slug / str(review.year)
     written = review.write_curated(out)
     print()
     print(f"{done} beslut sparade i {args.draft / 'review.ttl'}")
@@ -119,7 +121,12 @@ def _shared(review, proposal) -> bool:
 
 def _edit(review, proposal) -> None:
     if proposal.kind == "sdg":
-        code = _ask("Nytt delmål (t.ex. 16.7) > ") or ""
+        code = None
+        while code is None:
+            code = _ask("Nytt delmål (t.ex. 16.7, tomt = behåll) > ") or ""
+            if code and not re.fullmatch(r"[0-9]{1,2}\.[0-9a-z]{1,2}", code):
+                print("Ange ett delmåls nummer som i FN:s lista, till exempel 16.7 eller 4.a.")
+                code = None
         review.edit(proposal, target=f"http://metadata.un.org/sdg/{code}" if code else None)
     elif proposal.kind == "action":
         text = _ask("Ny text (tomt = behåll) > ") or None

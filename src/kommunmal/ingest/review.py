@@ -234,18 +234,30 @@ class Review:
                 if (subject, km.contributesTo, old) in graph:
                     graph.remove((subject, km.contributesTo, old))
                     graph.add((subject, km.contributesTo, URIRef(target)))
+        if not changes:
+            self.accept(proposal)
+            return
         decision = self._decision(proposal, "edited", "; ".join(changes))
         self._mark(node, decision)
         self.save()
 
     def split(self, proposal: Proposal) -> list[URIRef]:
-        """A shared action into one accepted action per goal; its links follow the first part."""
-        km, g, node = self.km, self.union, proposal.iri
+        """A shared action into one accepted action per goal (the first part may keep the shared action's IRI, which
+        came from the same first sentence); its links follow the first part."""
+        km, node = self.km, proposal.iri
         decision = self._decision(proposal, "split")
-        parts = []
         path = next(p for p, graph in self.files.items() if (node, RDF.type, km.Action) in graph)
-        graph = self.files[path]
+        graph, g = self.files[path], _copy(self.union)
         label = g.value(node, SKOS.prefLabel)
+        # Each part has its own goal, sentence, label and mark; it keeps the rest (kind, modality, target …). The
+        # short forms of the links go with the links, to the first part.
+        own = {km.serves, km.statedIn, km.evidence, km.text, km.contributesTo, km.responsible}
+        own |= {PROV.wasGeneratedBy, SKOS.prefLabel, SKOS.note}
+        kept = [(p, o) for p, o in g.predicate_objects(node) if p not in own]
+        shorts = [(p, o) for p, o in g.predicate_objects(node) if p in (km.contributesTo, km.responsible)]
+        for target in [*self.files.values(), self.union]:
+            target.remove((node, None, None))
+        parts = []
         for stmt in sorted(g.objects(node, km.evidence)):
             para = g.value(stmt, km.inParagraph)
             goal_iri = (
@@ -254,35 +266,27 @@ class Review:
             quote = str(g.value(stmt, km.quote))
             notation = str(g.value(goal_iri, SKOS.notation))
             part = self.ns[f"action/{proposal_key(quote, notation)}"]
-            for p, o in list(g.predicate_objects(node)):
-                if p not in (
-                    km.serves,
-                    km.statedIn,
-                    km.evidence,
-                    km.text,
-                    SKOS.prefLabel,
-                    PROV.wasGeneratedBy,
-                    SKOS.note,
-                ):
-                    graph.add((part, p, o))
-            graph.add((part, SKOS.prefLabel, Literal(f"{label} (mål {notation})", lang="sv")))
-            graph.add((part, km.text, Literal(quote, lang="sv")))
-            graph.add((part, km.serves, goal_iri))
-            graph.add((part, km.evidence, stmt))
+            triples = [(part, p, o) for p, o in kept]
+            triples += [
+                (part, SKOS.prefLabel, Literal(f"{label} (mål {notation})", lang="sv")),
+                (part, km.text, Literal(quote, lang="sv")),
+                (part, km.serves, goal_iri),
+                (part, km.evidence, stmt),
+                (part, PROV.wasGeneratedBy, decision),
+            ]
             if para:
-                graph.add((part, km.statedIn, para))
-            graph.add((part, PROV.wasGeneratedBy, decision))
+                triples.append((part, km.statedIn, para))
+            for triple in triples:
+                graph.add(triple)
+                self.union.add(triple)
             self.decisions.add((decision, PROV.generated, part))
             parts.append(part)
-        for graph in [*self.files.values(), self.union]:
-            for link in list(graph.subjects(km.subject, node)):
-                graph.set((link, km.subject, parts[0]))
-            for p in (km.contributesTo, km.responsible):
-                for o in list(graph.objects(node, p)):
-                    graph.add((parts[0], p, o))
-        self._drop({node}, keep_links=True)
-        for graph in self.files.values():
-            self.union += graph
+        for target in [*self.files.values(), self.union]:
+            for link in list(target.subjects(km.subject, node)):
+                target.set((link, km.subject, parts[0]))
+        for p, o in shorts:
+            graph.add((parts[0], p, o))
+            self.union.add((parts[0], p, o))
         self.save()
         return parts
 
@@ -298,18 +302,22 @@ class Review:
         every = set(nodes)
         if not keep_links:
             every |= {link for n in nodes for link in self.union.subjects(km.subject, n)}
+        view = Graph()
+        for graph in targets:
+            view += graph
+        for node in every:
+            for kind, short in ((km.SdgLink, km.contributesTo), (km.Responsibility, km.responsible)):
+                if (node, RDF.type, kind) not in view:
+                    continue
+                subject, obj = view.value(node, km.subject), view.value(node, km.object)
+                others = [
+                    x for x in view.subjects(km.subject, subject) if x not in every and view.value(x, km.object) == obj
+                ]
+                if not others:  # the short form goes with the last link that states it, wherever it is written
+                    for graph in targets:
+                        graph.remove((subject, short, obj))
         for graph in targets:
             for node in every:
-                if (node, RDF.type, km.SdgLink) in graph or (node, RDF.type, km.Responsibility) in graph:
-                    subject, obj = graph.value(node, km.subject), graph.value(node, km.object)
-                    short = km.contributesTo if (node, RDF.type, km.SdgLink) in graph else km.responsible
-                    others = [
-                        x
-                        for x in graph.subjects(km.subject, subject)
-                        if x not in every and graph.value(x, km.object) == obj
-                    ]
-                    if not others:
-                        graph.remove((subject, short, obj))
                 graph.remove((node, None, None))
                 graph.remove((None, None, node))
         used = {o for graph in targets for o in graph.objects(None, km.evidence)}
@@ -333,7 +341,9 @@ class Review:
 
     def write_curated(self, out: Path) -> list[Path]:
         """The accepted part of the draft into `out` (e.g. data/<municipality>/<year>/): nothing still proposed,
-        nothing whose subject is still proposed. Returns the files written; empty when the goals are not accepted."""
+        nothing whose subject is still proposed. Returns the files written; empty when the goals are not accepted.
+        Raises SourceError when `out` holds hand-curated Turtle (see `check_curated_folder`)."""
+        check_curated_folder(out)
         if any(self._proposed(g) for g in self.union.subjects(RDF.type, self.km.Goal)):
             return []
         pending = {n for n in self.union.subjects(PROV.wasGeneratedBy, None) if self._proposed(n)}
@@ -362,3 +372,12 @@ def _copy(graph: Graph) -> Graph:
         copy.bind(prefix, ns, override=True)
     copy += graph
     return copy
+
+
+def check_curated_folder(out: Path) -> None:
+    """Raise SourceError when `out` holds Turtle that no review wrote (hand-curated data, which must not be
+    overwritten); an empty or missing folder, or the output of an earlier review (with review.ttl), is fine."""
+    if out.is_dir() and any(out.rglob("*.ttl")) and not (out / "review.ttl").is_file():
+        raise SourceError(
+            out, "holds curated Turtle that no review wrote; give another folder with --out, or move those files"
+        )

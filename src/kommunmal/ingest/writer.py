@@ -20,6 +20,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from kommunmal import __version__
+from kommunmal.errors import SourceError
 from kommunmal.ingest.model import ParsedDocument, ParsedGoal, Span
 from kommunmal.ingest.proposals import ActionProposal, Body, Proposals, slugify
 from kommunmal.ingest.sdg_match import Candidate
@@ -632,9 +633,13 @@ class DraftWriter:
         return g
 
     def write(self, out: Path) -> list[Path]:
-        """Write the draft files into `out` (created if missing) and return their paths."""
+        """Write the draft files into `out` (created if missing) and return their paths. A draft already there is
+        replaced (its review.ttl stays); a folder with other Turtle is refused (see `check_draft_folder`)."""
+        check_draft_folder(out)
         out.mkdir(parents=True, exist_ok=True)
         (out / "texts").mkdir(exist_ok=True)
+        for old in (out / "texts").glob("*.ttl"):
+            old.unlink()  # a goal the document no longer has must not linger from an earlier ingest
         name = f"{self.m.name}, budget {self.year}"
         files: dict[Path, tuple[Graph, str]] = {
             out / "budget.ttl": (self.budget(), f"{name}: goal document, source text, goal scheme and groups."),
@@ -718,3 +723,16 @@ def guess_municipality(doc: ParsedDocument, kommunkod: str, name: str | None = N
     if stem.endswith("s") and re.search(rf"\b{re.escape(stem[:-1])}\b", text):
         stem = stem[:-1]
     return Municipality(kommunkod, slugify(stem, 3), name)
+
+
+def check_draft_folder(out: Path) -> None:
+    """Raise SourceError when `out` holds Turtle that is not a draft of `kommunmal ingest` (curated data would be
+    overwritten); an empty or missing folder, or an earlier draft, is fine."""
+    if not out.is_dir():
+        return
+    turtle = [p for p in out.rglob("*.ttl") if p.name != "review.ttl"]
+    budget = out / "budget.ttl"
+    if turtle and not (budget.is_file() and "ingest/" in budget.read_text(encoding="utf-8")):
+        raise SourceError(
+            out, "holds Turtle that is not a draft of kommunmal ingest (curated data?); give an empty folder with --out"
+        )

@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         raise KommunmalError(f"--year {args.year}: give the budget year, e.g. 2024")
     if not args.file.is_file():
         raise SourceError(args.file, "no such file; give the path of a .pdf, .txt or .html document")
+    if args.out:
+        check_draft_folder(args.out)  # before the slow part: refuse at once to overwrite curated data
     doc = parse_document(args.file, progress=say)
     municipality = find_municipality(s.data_dir, args.municipality, s.base_iri) if not args.name else None
     municipality = municipality or guess_municipality(doc, args.municipality, args.name)

@@ -162,7 +162,8 @@ class Review:
         what = g.value(subject, SKOS.prefLabel) or subject
         if proposal.kind == "sdg":
             rule = next((str(r) for r in g.objects(node, km.rule) if r.language == "sv"), "")
-            return [f"Koppling till globalt delmål {str(obj).rsplit('/', 1)[-1]} för ”{what}”", f"  {rule}"]
+            notes = [f"  {n}" for n in g.objects(node, SKOS.note)]
+            return [f"Koppling till globalt delmål {str(obj).rsplit('/', 1)[-1]} för ”{what}”", f"  {rule}", *notes]
         return [
             f"Ansvar: {g.value(obj, SKOS.prefLabel) or obj} för ”{what}”",
             *(f"  Belägg: ”{g.value(s, km.quote)}”" for s in g.objects(node, km.evidence)),

@@ -485,21 +485,22 @@ class DraftWriter:
         g = self.iri.bind(Graph())
         for goal in self.doc.goals:
             notation = self.notations[goal.notation]
-            for cand in self.proposals.goal_sdg.get(goal.notation, [])[:SDG_LINKS_PER_SUBJECT]:
+            candidates = self.proposals.goal_sdg.get(goal.notation, [])
+            for cand in candidates[:SDG_LINKS_PER_SUBJECT]:
                 stmt = self.iri.stmt[f"sdg--{notation}--{cand.code}--1"]
                 g.add((stmt, RDF.type, self.km.Statement))
                 g.add((stmt, self.km.quote, Literal(_clean(goal.statement.text), lang="sv")))
                 g.add((stmt, self.km.inGoalStatement, self._goal(goal.notation)))
                 spans = [s for s in (goal.summary_span, goal.span) if s]
-                self._sdg_link(g, notation, self._goal(goal.notation), cand, [stmt], spans, goal.notation)
+                self._sdg_link(g, notation, self._goal(goal.notation), cand, [stmt], spans, candidates)
         for action in self.proposals.actions:
             stmts = [self._stmt(action, n) for n in range(len(action.evidence))]
             spans = [e.span for e in action.evidence]
             for cand in action.sdg[:SDG_LINKS_PER_SUBJECT]:
-                self._sdg_link(g, action.key, self.iri.action[action.key], cand, stmts, spans, action.evidence[0].goal)
+                self._sdg_link(g, action.key, self.iri.action[action.key], cand, stmts, spans, action.sdg)
         return g
 
-    def _sdg_link(self, g: Graph, key: str, subject: URIRef, cand: Candidate, stmts, spans, goal_notation) -> None:
+    def _sdg_link(self, g: Graph, key: str, subject: URIRef, cand: Candidate, stmts, spans, candidates) -> None:
         km = self.km
         link = self.iri.link[f"sdg--{key}--{cand.code}"]
         g.add((link, RDF.type, km.SdgLink))
@@ -534,6 +535,8 @@ class DraftWriter:
         for span in spans:
             g.add((link, DCTERMS.source, self.iri.span[f"L{span.start}-L{span.end}"]))
         g.add((subject, km.contributesTo, URIRef(cand.iri)))
+        ranked = "; ".join(f"{c.code} ({c.score:.3f}: {', '.join(c.matched) or '–'})" for c in candidates)
+        g.add((link, SKOS.note, Literal(f"Kandidaterna i rangordning: {ranked}.", lang="sv")))
         self._proposed(g, link)
 
     def responsibility(self) -> Graph:

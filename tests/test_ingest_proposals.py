@@ -152,3 +152,19 @@ def test_every_action_and_goal_gets_ranked_candidates(matcher: SdgMatcher) -> No
     assert all(0 < c.score <= 1 and c.iri.startswith("http://metadata.un.org/sdg/") for c in action.sdg)
     assert "3.4" in [c.code for c in action.sdg]
     assert "1" in proposals.goal_sdg
+
+
+def test_collective_words_and_genitive_forms_name_known_bodies() -> None:
+    known = [
+        Body("tekniska-namnden", "Tekniska nämnden", "namnd", known=True),
+        Body("valnamnden", "Valnämnden", "namnd", known=True),
+        Body("kommunstyrelsen", "KS", "styrelse", known=True),
+        Body("jamtlands-gymnasieforbund", "Jämtlands Gymnasieförbund", "kommunalforbund", known=True),
+    ]
+    doc = _doc({"1": ["Nämnderna ansvarar för att Jämtland Gymnasieförbund får del av planerna."]})
+    (action,) = propose(doc, known_bodies=known).actions
+    by_slug = {b.slug: b for b in action.bodies}
+    assert set(by_slug) == {"tekniska-namnden", "valnamnden", "jamtlands-gymnasieforbund"}
+    assert by_slug["valnamnden"].via == "nämnderna" and by_slug["jamtlands-gymnasieforbund"].via is None
+    (other,) = propose(_doc({"1": ["Kommunen ska ta fram ks-rutiner för detta."]}), known_bodies=known).actions
+    assert other.bodies == []  # an abbreviation counts only as written, as a whole word

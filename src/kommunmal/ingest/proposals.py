@@ -140,6 +140,7 @@ class Body:
     label: str
     kind: str
     known: bool = False
+    via: str | None = None  # the collective word that names it ("nämnderna", "bolag"), if not its own label
 
 
 @dataclass
@@ -263,10 +264,33 @@ def _label(sentence: str) -> str:
     return label + (" …" if len(words) > 8 else "")
 
 
+# Collective words for the municipality's bodies of one kind ("Nämnderna ansvarar för …", "verksamheter och bolag").
+COLLECTIVE = {"namnd": r"\bnämnderna\b", "bolag": r"\b(?:bolag|bolagen|kommunens bolag)\b"}
+
+
+def _words(text: str) -> list[str]:
+    """Lowercase words with a genitive or plural -s dropped from longer words ("Jämtlands" ~ "Jämtland")."""
+    return [w[:-1] if len(w) > 4 and w.endswith("s") else w for w in re.findall(r"[a-zåäöé0-9-]+", text.lower())]
+
+
+def _names(label: str, sentence: str) -> bool:
+    if re.fullmatch(r"[A-ZÅÄÖ]{2,4}", label):  # an abbreviation such as KS: the whole word, as written
+        return re.search(rf"\b{label}\b", sentence) is not None
+    want, have = _words(label), _words(sentence)
+    return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
+
+
 def bodies_in(sentence: str, known: list[Body]) -> list[Body]:
-    """Bodies the sentence names: known bodies by label (case-insensitive), then "…nämnden"-words."""
+    """Bodies the sentence names: known bodies by any of their labels (a genitive -s aside), known bodies of a kind
+    by a collective word ("nämnderna", "bolag"; `via` says which), then words of the form "…nämnden"."""
+    found = {b.slug: b for b in known if _names(b.label, sentence)}
     lowered = sentence.lower()
-    found = {b.slug: b for b in known if b.label.lower() in lowered}
+    for kind, pattern in COLLECTIVE.items():
+        m = re.search(pattern, lowered)
+        if m:
+            for b in known:
+                if b.kind == kind and b.slug not in found:
+                    found[b.slug] = Body(b.slug, b.label, b.kind, b.known, via=m.group(0))
     for word in _BODY_WORD.findall(sentence):
         word = " ".join(word.split())
         slug = slugify(word, 5, content_only=False)

@@ -22,7 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 from kommunmal import __version__
 from kommunmal.errors import SourceError
 from kommunmal.ingest.model import ParsedDocument, ParsedGoal, Span
-from kommunmal.ingest.proposals import ActionProposal, Body, Proposals, slugify
+from kommunmal.ingest.proposals import ActionProposal, Body, Proposals, bodies_in, slugify
 from kommunmal.ingest.sdg_match import Candidate
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -30,6 +30,7 @@ ADMS = Namespace("http://www.w3.org/ns/adms#")
 CV = Namespace("http://data.europa.eu/m8g/")
 SWE = URIRef("http://publications.europa.eu/resource/authority/language/SWE")
 SDG_LINKS_PER_SUBJECT = 2
+KIND_WORDS = {"namnd": "nämnder", "bolag": "bolag", "styrelse": "styrelse", "fullmaktige": "fullmäktige"}
 _DEBRIS = re.compile(r"\s{2,}")
 
 
@@ -552,10 +553,11 @@ class DraftWriter:
                 self._responsibility(g, notation, self._goal(goal.notation), body, [stmt], spans)
         for action in self.proposals.actions:
             for body in action.bodies:
+                known = list(self.m.known_bodies)
                 stmts = [
                     self._stmt(action, n)
                     for n, e in enumerate(action.evidence)
-                    if body.label.lower() in e.quote.lower()
+                    if any(b.slug == body.slug for b in bodies_in(e.quote, known))
                 ]
                 stmts = stmts or [self._stmt(action, 0)]
                 self._responsibility(
@@ -571,6 +573,18 @@ class DraftWriter:
         g.add((link, km.subject, subject))
         g.add((link, km.object, org))
         g.add((link, km.basis, km.stated))
+        if body.via:
+            g.add(
+                (
+                    link,
+                    SKOS.scopeNote,
+                    Literal(
+                        f"”{body.via}” i texten avser kommunens {KIND_WORDS.get(body.kind, 'organ')}, "
+                        f"bland dem {body.label}.",
+                        lang="sv",
+                    ),
+                )
+            )
         for stmt in stmts:
             g.add((link, km.evidence, stmt))
         for span in spans:
@@ -704,7 +718,7 @@ def find_municipality(data_dir: Path, kommunkod: str, base: str) -> Municipality
                     continue
                 kind = graph.value(unit, ORG.classification)
                 kind_name = str(kind).rsplit("#", 1)[-1] if kind else "namnd"
-                for label in graph.objects(unit, SKOS.prefLabel):
+                for label in [*graph.objects(unit, SKOS.prefLabel), *graph.objects(unit, SKOS.altLabel)]:
                     if label.language == "sv":
                         bodies.append(Body(str(unit)[len(prefix) :], str(label), kind_name, known=True))
             return Municipality(kommunkod, slug, name, known=True, known_bodies=tuple(bodies))

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Namespace
+from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kommunmal.config import Settings
@@ -194,6 +194,23 @@ def test_a_second_ingest_does_not_propose_the_rejected_action_again(session: dic
     assert (rejected, None, None) not in again
     assert quote not in {str(again.value(a, KM.text)) for a in again.subjects(RDF.type, KM.Action)}
     assert len(list(again.subjects(RDF.type, KM.Action))) > 100
+    # What was accepted for this document holds again; what was edited comes up again.
+    from kommunmal.ingest.review import Review
+
+    pending = Review(session["draft"], BASE, REVIEWER).pending()
+    made = decisions(session["draft"])
+    accepted = {o for a in made.subjects(RDFS.label, None) for o in made.objects(a, PROV.used)}
+    accepted = {
+        o for o in accepted if str(made.value(next(made.subjects(PROV.used, o)), RDFS.label)) == "Godkänt förslag"
+    }
+    assert pending[0].kind != "goals"
+    assert not accepted & {p.iri for p in pending}
+    edited = {
+        o
+        for a in made.subjects(RDFS.label, Literal("Redigerat förslag", lang="sv"))
+        for o in made.objects(a, PROV.used)
+    }
+    assert edited <= {p.iri for p in pending}
 
 
 # -- the review core on a small draft, in this process -----------------------------------------------------------

@@ -95,6 +95,26 @@ class Review:
             self.decisions.subjects(RDF.type, PROV.Activity)
         )
         self.person = self.ns[f"review/steward-{slugify(reviewer, 4)}"]
+        self._reapply()
+
+    def _reapply(self) -> None:
+        """Acceptances recorded for this very ingest (same document: the ingest activity's IRI carries its checksum)
+        hold again after the draft was written anew; edits and splits are not replayed and come up again."""
+        for decision in self.decisions.subjects(RDF.type, PROV.Activity):
+            if str(self.decisions.value(decision, RDFS.label)) != LABELS["accepted"]:
+                continue
+            if not any(a in self.ingest for a in self.decisions.objects(decision, PROV.wasInformedBy)):
+                continue
+            for used in self.decisions.objects(decision, PROV.used):
+                nodes = [used]
+                if used == self.ns.goals:
+                    nodes = [
+                        *self.union.subjects(RDF.type, self.km.Goal),
+                        *self.union.subjects(RDF.type, self.km.PoliticalText),
+                    ]
+                for node in nodes:
+                    if self._proposed(node):
+                        self._mark(node, decision)
 
     # -- what is proposed -----------------------------------------------------------------------------------------
 

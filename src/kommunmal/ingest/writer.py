@@ -11,112 +11,32 @@ activity, which names the tool version and the input's SHA-256; a steward's revi
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kommunmal import __version__
 from kommunmal.errors import SourceError
+from kommunmal.ingest.draft_iris import SPDX, SWE, Minter, notation_of, ocr_text, serialize
+from kommunmal.ingest.draft_iris import clean as _clean
 from kommunmal.ingest.model import ParsedDocument, ParsedGoal, Span
-from kommunmal.ingest.proposals import ActionProposal, Body, Proposals, bodies_in, slugify
-from kommunmal.ingest.sdg_match import Candidate
+from kommunmal.ingest.municipality import Municipality, OrganisationGraphs, find_municipality, guess_municipality
+from kommunmal.ingest.proposal_graphs import ProposalGraphs
+from kommunmal.ingest.proposals import Body, Proposals, slugify
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-CV = Namespace("http://data.europa.eu/m8g/")
-SWE = URIRef("http://publications.europa.eu/resource/authority/language/SWE")
-SDG_LINKS_PER_SUBJECT = 2
-KIND_WORDS = {"namnd": "nämnder", "bolag": "bolag", "styrelse": "styrelse", "fullmaktige": "fullmäktige"}
-_DEBRIS = re.compile(r"\s{2,}")
+__all__ = ["DraftWriter", "Municipality", "check_draft_folder", "find_municipality", "guess_municipality", "serialize"]
 
 
-@dataclass(frozen=True)
-class Municipality:
-    """The municipality a document is from: `kommunkod` (four digits, SCB), `slug` for its IRIs (id/<slug>),
-    `name` ("Östersunds kommun"); `known` when the data folder already describes it (then it is not written)."""
-
-    kommunkod: str
-    slug: str
-    name: str
-    known: bool = False
-    known_bodies: tuple[Body, ...] = ()
-
-
-class Minter:
-    """The IRIs of one goal document under a base IRI."""
-
-    def __init__(self, base: str, municipality: Municipality, year: int) -> None:
-        self.base = base
-        self.km = Namespace(base + "def/kommunmal#")
-        self.org = URIRef(f"{base}id/{municipality.slug}")
-        self.orgs = Namespace(f"{base}id/{municipality.slug}/org/")
-        self.doc = Namespace(f"{base}id/{municipality.slug}/budget-{year}/")
-        self.goal = Namespace(self.doc + "goal/")
-        self.text = Namespace(self.doc + "text/")
-        self.para = Namespace(self.doc + "paragraph/")
-        self.span = Namespace(self.doc + "source/")
-        self.action = Namespace(self.doc + "action/")
-        self.stmt = Namespace(self.doc + "statement/")
-        self.link = Namespace(self.doc + "link/")
-        self.review = Namespace(self.doc + "review/")
-
-    def bind(self, graph: Graph) -> Graph:
-        for prefix, ns in (
-            ("km", self.km),
-            ("doc", self.doc),
-            ("goal", self.goal),
-            ("text", self.text),
-            ("para", self.para),
-            ("span", self.span),
-            ("action", self.action),
-            ("stmt", self.stmt),
-            ("link", self.link),
-            ("review", self.review),
-            ("org", ORG),
-            ("orgs", self.orgs),
-            ("sdg", Namespace("http://metadata.un.org/sdg/")),
-            ("prov", PROV),
-            ("dct", DCTERMS),
-            ("dcat", DCAT),
-            ("skos", SKOS),
-            ("spdx", SPDX),
-            ("adms", ADMS),
-            ("cv", CV),
-        ):
-            graph.bind(prefix, ns, override=True)
-        return graph
-
-
-def notation_of(goal: ParsedGoal, index: int) -> str:
-    """The goal's notation in the form the shapes accept ("2:3" → "2.3"); its place in the document otherwise."""
-    cleaned = re.sub(r"[:]", ".", goal.notation.strip()).strip(".")
-    return cleaned if re.fullmatch(r"[0-9]+(\.[0-9]+)*", cleaned) else str(index)
-
-
-def serialize(graph: Graph, base: str, header: str = "") -> str:
-    """Turtle with every IRI under `base` written relative to it (as the files under data/ are)."""
-    text = graph.serialize(format="turtle")
-    text = text.replace(f"<{base}", "<")
-    head = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    return head + text
-
-
-def ocr_text(doc: ParsedDocument, span: Span) -> str:
-    return "\n".join(doc.lines[span.start - 1 : span.end])
-
-
-class DraftWriter:
+class DraftWriter(ProposalGraphs, OrganisationGraphs):
     """Writes the draft of one document; `write()` returns the files written."""
 
     def __init__(
         self, doc: ParsedDocument, proposals: Proposals, municipality: Municipality, year: int, base: str
     ) -> None:
         self.doc, self.proposals, self.m, self.year, self.base = doc, proposals, municipality, year, base
-        self.iri = Minter(base, municipality, year)
+        self.iri = Minter(base, municipality.slug, year)
         self.km = self.iri.km
         self.notations = {g.notation: notation_of(g, i) for i, g in enumerate(doc.goals, 1)}
         self.spans: dict[tuple[int, int], str] = {}
@@ -426,229 +346,6 @@ class DraftWriter:
         self._proposed(g, node)
         return g
 
-    def actions(self) -> Graph:
-        g = self.iri.bind(Graph())
-        for action in self.proposals.actions:
-            self._action(g, action)
-        return g
-
-    def _stmt(self, action: ActionProposal, n: int) -> URIRef:
-        ev = action.evidence[n]
-        same_goal_before = sum(1 for e in action.evidence[:n] if e.goal == ev.goal)
-        suffix = f"-{same_goal_before + 1}" if same_goal_before else ""
-        return self.iri.stmt[f"{action.key}--{self.notations.get(ev.goal, ev.goal)}{suffix}"]
-
-    def _action(self, g: Graph, action: ActionProposal) -> None:
-        km, node = self.km, self.iri.action[action.key]
-        g.add((node, RDF.type, km.Action))
-        g.add((node, SKOS.prefLabel, Literal(action.label, lang="sv")))
-        g.add((node, km.text, Literal(_clean(action.text), lang="sv")))
-        g.add((node, km.actionKind, km[action.kind]))
-        g.add((node, km.modality, Literal(action.modality)))
-        if action.kind == "measurableTarget":
-            g.add((node, RDF.type, km.Target))
-            if action.target_value and action.unit:
-                g.add((node, km.targetValue, Literal(action.target_value, datatype=XSD.decimal)))
-                g.add((node, km.unit, Literal(action.unit, lang="sv")))
-            if action.target_year:
-                g.add((node, km.targetYear, Literal(action.target_year, datatype=XSD.gYear)))
-            g.add((node, km.direction, km[action.direction or "reach"]))
-        for n, ev in enumerate(action.evidence):
-            g.add((node, km.serves, self._goal(ev.goal)))
-            stmt = self._stmt(action, n)
-            g.add((node, km.evidence, stmt))
-            g.add((stmt, RDF.type, km.Statement))
-            g.add((stmt, km.quote, Literal(_clean(ev.quote), lang="sv")))
-            if ev.paragraph is None:
-                g.add((stmt, km.inGoalStatement, self._goal(ev.goal)))
-            else:
-                para = self._para(ev.goal, ev.paragraph)
-                g.add((node, km.statedIn, para))
-                g.add((stmt, km.inParagraph, para))
-        if action.shared:
-            words = ", ".join(action.shared_words) or "–"
-            g.add(
-                (
-                    node,
-                    SKOS.note,
-                    Literal(
-                        "Förslag till delat åtagande: meningarna under målen "
-                        f"{', '.join(self.notations[n] for n in action.goals)} "
-                        f"har viktad ordöverlappning {action.similarity:.2f}; "
-                        f"ord som bara dessa meningar har: {words}.",
-                        lang="sv",
-                    ),
-                )
-            )
-        self._proposed(g, node)
-
-    def sdg_links(self) -> Graph:
-        g = self.iri.bind(Graph())
-        for goal in self.doc.goals:
-            notation = self.notations[goal.notation]
-            candidates = self.proposals.goal_sdg.get(goal.notation, [])
-            for cand in candidates[:SDG_LINKS_PER_SUBJECT]:
-                stmt = self.iri.stmt[f"sdg--{notation}--{cand.code}--1"]
-                g.add((stmt, RDF.type, self.km.Statement))
-                g.add((stmt, self.km.quote, Literal(_clean(goal.statement.text), lang="sv")))
-                g.add((stmt, self.km.inGoalStatement, self._goal(goal.notation)))
-                spans = [s for s in (goal.summary_span, goal.span) if s]
-                self._sdg_link(g, notation, self._goal(goal.notation), cand, [stmt], spans, candidates)
-        for action in self.proposals.actions:
-            stmts = [self._stmt(action, n) for n in range(len(action.evidence))]
-            spans = [e.span for e in action.evidence]
-            for cand in action.sdg[:SDG_LINKS_PER_SUBJECT]:
-                self._sdg_link(g, action.key, self.iri.action[action.key], cand, stmts, spans, action.sdg)
-        return g
-
-    def _sdg_link(self, g: Graph, key: str, subject: URIRef, cand: Candidate, stmts, spans, candidates) -> None:
-        km = self.km
-        link = self.iri.link[f"sdg--{key}--{cand.code}"]
-        g.add((link, RDF.type, km.SdgLink))
-        g.add((link, km.subject, subject))
-        g.add((link, km.object, URIRef(cand.iri)))
-        g.add((link, km.basis, km.inferred))
-        words = ", ".join(cand.matched) or "–"
-        g.add(
-            (
-                link,
-                km.rule,
-                Literal(
-                    f"Rangordnat mot FN:s delmålstexter (TF-IDF, cosinus {cand.score:.3f}); matchande ord: {words}. "
-                    "Förslag från inläsningen, inte kommunens egen koppling.",
-                    lang="sv",
-                ),
-            )
-        )
-        g.add(
-            (
-                link,
-                km.rule,
-                Literal(
-                    f"Ranked against the UN target texts (TF-IDF cosine {cand.score:.3f}); matched words: {words}. "
-                    "Proposed by the ingest, not the municipality's own mapping.",
-                    lang="en",
-                ),
-            )
-        )
-        for stmt in stmts:
-            g.add((link, km.evidence, stmt))
-        for span in spans:
-            g.add((link, DCTERMS.source, self.iri.span[f"L{span.start}-L{span.end}"]))
-        g.add((subject, km.contributesTo, URIRef(cand.iri)))
-        ranked = "; ".join(f"{c.code} ({c.score:.3f}: {', '.join(c.matched) or '–'})" for c in candidates)
-        g.add((link, SKOS.note, Literal(f"Kandidaterna i rangordning: {ranked}.", lang="sv")))
-        self._proposed(g, link)
-
-    def responsibility(self) -> Graph:
-        g = self.iri.bind(Graph())
-        for goal in self.doc.goals:
-            notation = self.notations[goal.notation]
-            for body, quote in self.proposals.goal_bodies.get(goal.notation, []):
-                stmt = self.iri.stmt[f"resp--{notation}--{body.slug}--1"]
-                g.add((stmt, RDF.type, self.km.Statement))
-                g.add((stmt, self.km.quote, Literal(_clean(quote), lang="sv")))
-                g.add((stmt, self.km.inGoalStatement, self._goal(goal.notation)))
-                spans = [s for s in (goal.summary_span, goal.span) if s]
-                self._responsibility(g, notation, self._goal(goal.notation), body, [stmt], spans)
-        for action in self.proposals.actions:
-            for body in action.bodies:
-                known = list(self.m.known_bodies)
-                stmts = [
-                    self._stmt(action, n)
-                    for n, e in enumerate(action.evidence)
-                    if any(b.slug == body.slug for b in bodies_in(e.quote, known))
-                ]
-                stmts = stmts or [self._stmt(action, 0)]
-                self._responsibility(
-                    g, action.key, self.iri.action[action.key], body, stmts, [e.span for e in action.evidence]
-                )
-        return g
-
-    def _responsibility(self, g: Graph, key: str, subject: URIRef, body: Body, stmts, spans) -> None:
-        km = self.km
-        link = self.iri.link[f"resp--{key}--{body.slug}"]
-        org = self._body_iri(body)
-        g.add((link, RDF.type, km.Responsibility))
-        g.add((link, km.subject, subject))
-        g.add((link, km.object, org))
-        g.add((link, km.basis, km.stated))
-        if body.via:
-            g.add(
-                (
-                    link,
-                    SKOS.scopeNote,
-                    Literal(
-                        f"”{body.via}” i texten avser kommunens {KIND_WORDS.get(body.kind, 'organ')}, "
-                        f"bland dem {body.label}.",
-                        lang="sv",
-                    ),
-                )
-            )
-        for stmt in stmts:
-            g.add((link, km.evidence, stmt))
-        for span in spans:
-            g.add((link, DCTERMS.source, self.iri.span[f"L{span.start}-L{span.end}"]))
-        g.add((subject, km.responsible, org))
-        self._proposed(g, link)
-
-    def organisations(self) -> Graph:
-        g, km = self.iri.bind(Graph()), self.km
-        known = {b.slug for b in self.m.known_bodies}
-        section_span = self.iri.span[f"L{self.doc.section.start}-L{self.doc.section.end}"]
-        if not self.m.known:
-            org = self.iri.org
-            g.add((org, RDF.type, CV.PublicOrganisation))
-            g.add((org, RDF.type, ORG.FormalOrganization))
-            g.add((org, RDF.type, ORG.Organization))
-            g.add((org, SKOS.prefLabel, Literal(self.m.name, lang="sv")))
-            g.add((org, ORG.classification, km.kommun))
-            code = Literal(self.m.kommunkod, datatype=km.Kommunkod)
-            g.add((org, SKOS.notation, code))
-            g.add((org, DCTERMS.identifier, code))
-            ident = URIRef(f"{org}/identifier/kommunkod")
-            g.add((org, ADMS.identifier, ident))
-            g.add((ident, RDF.type, ADMS.Identifier))
-            g.add((ident, SKOS.notation, code))
-            g.add((ident, SKOS.prefLabel, Literal("kommunkod", lang="sv")))
-            g.add((ident, ADMS.schemaAgency, Literal("Statistiska centralbyrån (SCB)", lang="sv")))
-            for node in (org, ident):
-                g.add((node, DCTERMS.source, section_span))
-                g.add((node, km.verificationStatus, km.unverified))
-                g.add(
-                    (
-                        node,
-                        SKOS.editorialNote,
-                        Literal(
-                            "Kommunkoden och namnet är angivna vid inläsningen "
-                            "och inte kontrollerade mot SCB:s förteckning.",
-                            lang="sv",
-                        ),
-                    )
-                )
-        for slug, body in sorted(self.bodies.items()):
-            if slug in known:
-                continue
-            node = self.iri.orgs[slug]
-            g.add((node, RDF.type, ORG.OrganizationalUnit))
-            g.add((node, RDF.type, ORG.Organization))
-            g.add((node, SKOS.prefLabel, Literal(body.label, lang="sv")))
-            g.add((node, ORG.classification, km[body.kind]))
-            g.add((node, ORG.unitOf, self.iri.org))
-            g.add((node, DCTERMS.source, section_span))
-            g.add((node, km.verificationStatus, km.unverified))
-            g.add(
-                (
-                    node,
-                    SKOS.editorialNote,
-                    Literal(
-                        "Organet är nämnt i dokumentet; att det finns under mandatperioden är inte kontrollerat.",
-                        lang="sv",
-                    ),
-                )
-            )
-        return g
-
     def write(self, out: Path) -> list[Path]:
         """Write the draft files into `out` (created if missing) and return their paths. A draft already there is
         replaced (its review.ttl stays); a folder with other Turtle is refused (see `check_draft_folder`)."""
@@ -689,57 +386,6 @@ class DraftWriter:
         source.write_text("\n".join(self.doc.lines) + "\n", encoding="utf-8")
         written.append(source)
         return written
-
-
-def _clean(text: str) -> str:
-    """Whitespace collapsed to single spaces (the shapes reject double spaces); nothing else is changed."""
-    return _DEBRIS.sub(" ", text).strip()
-
-
-def find_municipality(data_dir: Path, kommunkod: str, base: str) -> Municipality | None:
-    """The municipality with `kommunkod` as the data folder's organisation files describe it (id/<slug> with
-    skos:notation "<code>"^^km:Kommunkod), with its bodies (units under id/<slug>/org/); None when not there."""
-    km = Namespace(base + "def/kommunmal#")
-    code = Literal(kommunkod, datatype=km.Kommunkod)
-    for path in sorted(data_dir.glob("*/organisations.ttl")):
-        graph = Graph()
-        graph.parse(path, format="turtle", publicID=base)
-        for org in graph.subjects(SKOS.notation, code):
-            if (org, ORG.classification, km.kommun) not in graph:
-                continue
-            slug = str(org)[len(base + "id/") :]
-            name = next((str(o) for o in graph.objects(org, SKOS.prefLabel) if o.language == "sv"), slug)
-            bodies = []
-            prefix = f"{base}id/{slug}/org/"
-            for unit in set(graph.subjects(RDF.type, ORG.Organization)) | set(
-                graph.subjects(RDF.type, ORG.OrganizationalUnit)
-            ):
-                if not str(unit).startswith(prefix):
-                    continue
-                kind = graph.value(unit, ORG.classification)
-                kind_name = str(kind).rsplit("#", 1)[-1] if kind else "namnd"
-                for label in [*graph.objects(unit, SKOS.prefLabel), *graph.objects(unit, SKOS.altLabel)]:
-                    if label.language == "sv":
-                        bodies.append(Body(str(unit)[len(prefix) :], str(label), kind_name, known=True))
-            return Municipality(kommunkod, slug, name, known=True, known_bodies=tuple(bodies))
-    return None
-
-
-def guess_municipality(doc: ParsedDocument, kommunkod: str, name: str | None = None) -> Municipality | None:
-    """A municipality named in the document: `name` if given, else the most frequent "<Name> kommun" in the text.
-    The slug drops a genitive s ("Östersunds kommun" → ostersund) when the name also stands without it."""
-    goal_text = [g.statement.text for g in doc.goals] + [p.text.text for g in doc.goals for p in g.paragraphs]
-    text = "\n".join([*goal_text, *doc.lines])
-    if not name:
-        found = re.findall(r"\b([A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?) kommun\b", text)
-        if not found:
-            return None
-        stem = max(sorted(set(found)), key=found.count)
-        name = f"{stem} kommun"
-    stem = name.removesuffix(" kommun")
-    if stem.endswith("s") and re.search(rf"\b{re.escape(stem[:-1])}\b", text):
-        stem = stem[:-1]
-    return Municipality(kommunkod, slugify(stem, 3), name)
 
 
 def check_draft_folder(out: Path) -> None:

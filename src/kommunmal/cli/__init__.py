@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from kommunmal import __version__
 from kommunmal.errors import KommunmalError
 
-COMMANDS = ("build", "validate", "export", "serve", "analyse", "kolada", "compare")
+COMMANDS = ("build", "validate", "export", "serve", "analyse", "kolada", "compare", "ingest", "review")
 
 
 def parser() -> argparse.ArgumentParser:

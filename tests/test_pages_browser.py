@@ -40,6 +40,8 @@ PAGES = [
     ("catalog", "/catalog"),
     ("dumps", "/dumps/"),
     ("not-found", "/id/ostersund/budget-2024/goal/9.9"),
+    ("compare", "/jamfor?from=ostersund/2023&to=ostersund/2024"),
+    ("change-vocabulary", "/def/changes"),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

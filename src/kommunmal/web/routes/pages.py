@@ -58,6 +58,7 @@ def select(store: Store, query: str, vocab: str) -> list[dict[str, Any]]:
     prologue = (
         f"PREFIX km: <{vocab}>\nPREFIX skos: <{SKOS}>\nPREFIX dct: <{DCTERMS}>\nPREFIX rdfs: <{RDFS}>\n"
         f"PREFIX org: <http://www.w3.org/ns/org#>\nPREFIX sdgo: <{SDGO}>\n"
+        f"PREFIX kmc: <{vocab.replace('def/kommunmal#', 'def/changes#')}>\n"
     )
     results = store.query(prologue + query)
     names = [v.value for v in results.variables]
@@ -82,6 +83,7 @@ def home(request: Request, store: Store = Depends(get_store)) -> Response:
                (COUNT(DISTINCT ?action) AS ?actions) (COUNT(DISTINCT ?shared) AS ?shared_actions)
         WHERE {
           ?goal a km:Goal ; skos:notation ?notation ; km:statement ?statement .
+          FILTER NOT EXISTS { ?goal km:goalDocument/kmc:coverage kmc:excerpt }  # excerpts: see /jamfor
           OPTIONAL { ?goal skos:prefLabel ?sv FILTER(LANG(?sv) = "sv") }
           OPTIONAL { ?goal skos:prefLabel ?en FILTER(LANG(?en) = "en") }
           OPTIONAL { ?goal km:goalKind ?kind }
@@ -128,6 +130,7 @@ def home(request: Request, store: Store = Depends(get_store)) -> Response:
         """
         SELECT ?doc ?title ?title_en ?description ?publisher WHERE {
           ?doc a km:GoalDocument .
+          FILTER NOT EXISTS { ?doc kmc:coverage kmc:excerpt }
           OPTIONAL { ?doc dct:title ?title FILTER(LANG(?title) = "sv") }
           OPTIONAL { ?doc dct:title ?title_en FILTER(LANG(?title_en) = "en") }
           OPTIONAL { ?doc dct:description ?description FILTER(LANG(?description) = "sv") }

@@ -199,3 +199,33 @@ def test_help_explains_each_option_with_an_example(command: str) -> None:
 
 def _number(literal) -> float | None:
     return float(literal.toPython()) if literal is not None else None
+
+
+def test_drafts_of_every_layout_fixture_validate_together(tmp_path: Path) -> None:
+    """Each layout the parser knows (tests/fixtures/ingest/) gives a draft the shapes accept."""
+    from kommunmal.dataset import load as load_data
+    from kommunmal.errors import SourceError
+    from kommunmal.ingest.layout import parse_document
+    from kommunmal.ingest.proposals import propose, slugify
+    from kommunmal.ingest.sdg_match import SdgMatcher
+    from kommunmal.ingest.writer import DraftWriter, Municipality
+    from kommunmal.validation import load_shapes, validate
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    matcher = SdgMatcher(data / "reference" / "sdg" / "sdg-kos-goals-targets-indicators.ttl")
+    written = []
+    for n, fixture in enumerate(sorted((ROOT / "tests" / "fixtures" / "ingest").glob("*.*"))):
+        try:
+            doc = parse_document(fixture)
+        except SourceError:
+            continue
+        slug = slugify(fixture.stem, 4)
+        municipality = Municipality(f"{9000 + n}", slug, f"{fixture.stem} kommun")
+        DraftWriter(doc, propose(doc, matcher), municipality, 2025, BASE).write(data / slug / "2025")
+        written.append(slug)
+    assert len(written) >= 5
+    settings = Settings.from_env(environ={}, data_dir=data)
+    dataset, sources = load_data(settings)
+    report = validate(dataset, load_shapes(settings), sources)
+    assert report.conforms, report.text("en")[:3000]

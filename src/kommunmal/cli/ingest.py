@@ -102,6 +102,12 @@ def run(args: argparse.Namespace) -> int:
         f"{len(doc.goals)} mål ({doc.layout}), {len(proposals.actions)} föreslagna åtaganden varav {shared} delade, "
         f"{links} föreslagna kopplingar till globala delmål"
     )
+    texts = [g.statement for g in doc.goals] + [para.text for g in doc.goals for para in g.paragraphs]
+    unsure = sorted({w for t in texts for w in t.unsure})
+    print(
+        f"OCR-rättning: säkerhet {doc.confidence:.1%}; {len(unsure)} osäkra ord behållna som de står och märkta"
+        + (f" ({', '.join(unsure[:8])}{' …' if len(unsure) > 8 else ''})" if unsure else "")
+    )
     if proposals.withheld:
         print(f"{len(proposals.withheld)} förslag som avvisats tidigare föreslås inte igen")
     print(f"utkast i {out} ({len(written)} filer); granska med: kommunmal review {out}")

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from kommunmal.compare import diff_string
 
 if TYPE_CHECKING:
-    from kommunmal.compare import Comparison, Document
+    from kommunmal.compare import Comparison, Document, WordOp
 
 ACTION_KINDS = {"kept": "unchanged", "reworded": "reworded", "new": "added", "dropped": "removed", "unknown": "unknown"}
 RULES = {
@@ -61,7 +61,7 @@ def change_set(comparison: Comparison, base_iri: str) -> Graph:
             g.add((c, kmc.after, URIRef(new)))
         return c
 
-    def values(c: URIRef, prop: URIRef, old: str, new: str, ops: list) -> None:
+    def values(c: URIRef, prop: URIRef, old: str, new: str, ops: list[WordOp]) -> None:
         g.add((c, kmc.property, prop))
         g.add((c, kmc.oldValue, Literal(old, lang="sv")))
         g.add((c, kmc.newValue, Literal(new, lang="sv")))

@@ -26,7 +26,7 @@ SHARED_SEPARATOR = " | "
 # Okabe–Ito colours (readable with colour-blindness), one per goal kind in order of appearance.
 KIND_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 EDGE_COLOUR = "#4d4d4d"
-RELATED_DASH = (0, (4, 3))  # a pair joined only by related commitments (tier 2) is drawn dashed
+RELATED_DASH = (8.0, 5.0)  # points; a pair joined only by related commitments (tier 2) is drawn dashed
 FONT = "DejaVu Sans"
 
 
@@ -383,6 +383,13 @@ def _edge_width(weight: float, top: float) -> float:
     return 1.0 + 9.0 * weight / (top or 1)
 
 
+def _dashes(width: float) -> tuple[float, tuple[float, float]]:
+    """The dash pattern for a line of `width` points: matplotlib scales dashes by the width, so divide it out to keep
+    dashes of about the same length on thin and thick lines."""
+    on, off = RELATED_DASH
+    return 0.0, (max(1.2, on / width), max(0.8, off / width))
+
+
 # -- picture ----------------------------------------------------------------------------------------------------------
 
 
@@ -413,7 +420,7 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
                 edgecolor=EDGE_COLOUR,
                 alpha=0.35 + 0.4 * d["weight"] / top,
                 linewidth=_edge_width(d["weight"], top),
-                linestyle=RELATED_DASH if related_only(g, d) else "solid",
+                linestyle=_dashes(_edge_width(d["weight"], top)) if related_only(g, d) else "solid",
                 capstyle="butt" if related_only(g, d) else "round",
                 zorder=1,
             )

@@ -3,7 +3,8 @@
 GraphML and GEXF carry only strings and numbers (lists joined with "; ") so that Gephi and Cytoscape read
 them; JSON is networkx node-link data with the lists kept. The picture and the HTML page share one layout:
 the goals on a circle, each goal kind (the three cross-cutting goals, the five core-service goals) in its
-own arc and colour.
+own arc and colour. They live in kommunmal.network_picture and kommunmal.network_page, imported when first used
+(matplotlib is heavy). Pairs joined only by related commitments (tier 2) are drawn dashed in both.
 """
 
 from __future__ import annotations

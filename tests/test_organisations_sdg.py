@@ -406,6 +406,53 @@ def test_the_bodies_the_text_names_are_stated() -> None:
     assert "vatten- och avloppstaxan" in sv(g, link, KM.rule)[0]
 
 
+def test_every_action_has_a_responsible_body_or_says_why_not() -> None:
+    g = graph()
+    for action in actions():
+        has_body = (action, KM.responsible, None) in g
+        why_not = [n for n in sv(g, action, SKOS.editorialNote) if n.startswith("Inget ansvarigt organ kan anges:")]
+        assert has_body != bool(why_not), f"{action}: a responsible body or the reason there is none, not both"
+
+
+def test_a_body_the_data_names_for_a_thing_is_used_for_it() -> None:
+    """Östersundslänken is run by Tekniska nämnden (organisations.ttl, goal 1.5); the town-centre action names it."""
+    g = graph()
+    assert "Östersundslänken" in " ".join(sv(g, OSTORG["tekniska-namnden"], DCT.description))
+    assert (ACTION["utveckla-stadskarnan"], KM.responsible, OSTORG["tekniska-namnden"]) in g
+    assert (ACTION["gymnasieforbundets-betydelse"], KM.responsible, OSTORG["jamtlands-gymnasieforbund"]) in g
+
+
+def test_every_inferred_sdg_link_is_graded_with_a_reason() -> None:
+    g = graph()
+    weights = {KM.direct: 1.0, KM.partial: 0.6, KM.contextual: 0.3}
+    inferred = [link for link in links(KM.SdgLink) if g.value(link, KM.basis) == KM.inferred]
+    assert len(inferred) >= 180
+    for link in inferred:
+        strength = g.value(link, KM.strength)
+        assert strength in weights, link
+        assert float(g.value(strength, KM.weight)) == weights[strength]
+        reason = sv(g, link, KM.reason)
+        assert len(reason) == 1 and len(reason[0]) > 30, link
+    for link in links(KM.SdgLink):
+        if g.value(link, KM.basis) == KM.stated:
+            assert g.value(link, KM.strength) is None, "a stated link is direct by definition"
+
+
+@pytest.mark.parametrize(
+    ("subject", "wrong", "right"),
+    [
+        ("grundekonomin-for-kvalitet-och-tillvaxt", "1.5", "16.6"),  # 1.5: resilience of the poor to disasters
+        ("trygg-vattenforsorjning", "6.3", "6.1"),  # drinking water, not wastewater and pollution
+        ("attraktiv-arbetsmarknad", "10.7", "8.5"),  # 10.7: migration policy
+        ("nojda-medarbetare", "8.5", "8.8"),  # the employees' working environment
+    ],
+)
+def test_the_reviewed_sdg_links_are_fixed(subject: str, wrong: str, right: str) -> None:
+    g = graph()
+    objects = {str(o)[len(SDG) :] for o in g.objects(ACTION[subject], KM.contributesTo)}
+    assert wrong not in objects and right in objects
+
+
 #################################################################
 # Swedish SDG titles
 #################################################################

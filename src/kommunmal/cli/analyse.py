@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "analyse",
         help="the goal graph: which goals share actions, SDG targets, responsible bodies or indicators",
-        description="Build the weighted goal–goal graph (weight = number of shared items in the layer) with "
+        description="Build the weighted goal–goal graph (weight = number of shared items in the layer; for related "
+        "commitments and SDG targets the sum of their scores or link strengths) with "
         "weighted degree, betweenness, eigenvector centrality and communities per goal, and write it "
         "as a summary, a network file (Gephi, Cytoscape), a table, a picture or an interactive page.",
     )

@@ -82,7 +82,8 @@ def _matches(a: dict[str, Any], f: ActionFilter) -> bool:
         return False
     if f.grund in BASIS:
         wanted = BASIS[f.grund]
-        if not any(x["stated"] == wanted for x in (*orgs, *sdgs)):
+        judged = ([*orgs] if f.organ else []) + ([*sdgs] if f.fn else []) if (f.organ or f.fn) else [*orgs, *sdgs]
+        if not any(x["stated"] == wanted for x in judged):
             return False
     return not (f.malvarde in ("ja", "nej") and a["has_target"] != (f.malvarde == "ja"))
 

@@ -26,6 +26,7 @@ LAYER_NAMES = {
 }
 _lock = threading.Lock()
 _data: dict[str, GoalData] = {}
+_built: dict[tuple[str, frozenset[str], str], dict[str, Any]] = {}
 
 
 def goal_data(store: Store, vocab: str) -> GoalData:
@@ -53,6 +54,13 @@ def build(store: Store, vocab: str, goals: set[str], layer: str) -> dict[str, An
     weight, what they share per layer), `communities` and the graph's title."""
     if layer not in LAYER_CHOICES:
         raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(LAYER_CHOICES)}")
+    key = (str(store.path), frozenset(goals), layer)
+    if key not in _built:
+        _built[key] = _build(store, vocab, goals, layer)
+    return _built[key]
+
+
+def _build(store: Store, vocab: str, goals: set[str], layer: str) -> dict[str, Any]:
     g = goal_graph(scoped(goal_data(store, vocab), goals), layer)
     lay = layout(g) if g.number_of_nodes() else None
     nodes = []

@@ -109,7 +109,8 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Literal):
         if value.language and value.language != "sv":
             return {"@value": str(value), "@language": value.language}
-        return jsonable(value.toPython()) if value.datatype else str(value)
+        py = value.toPython() if value.datatype else value
+        return str(value) if isinstance(py, Literal) else jsonable(py)
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime.date | datetime.datetime):

@@ -86,19 +86,20 @@ def resource_page(request: Request, d: Description, links: list[tuple[str, str, 
     vocab = _vocab(request)
     types = {str(t) for t in d.types}
     extra: dict[str, Any] = {"d": d, "unverified": URIRef(vocab + "unverified")}
-    extra["properties"] = resource.properties(d, predicate_label)
     json_ok = {"links": links, "negotiate_json": False}
+    data: dict[str, Any] | None = None
     if vocab + "GoalDocument" in types:
-        return view(request, "document.html", documents.build_document(store, vocab, str(d.iri)), **json_ok, **extra)
-    if vocab + "Goal" in types:
-        return view(request, "goal.html", goal.build(store, vocab, d), **json_ok, **extra)
-    if vocab + "Action" in types or vocab + "Target" in types:
-        return view(request, "action.html", action.build(store, vocab, d), **json_ok, **extra)
-    if types & ORG_TYPES:
+        template, data = "document.html", documents.build_document(store, vocab, str(d.iri))
+    elif vocab + "Goal" in types:
+        template, data = "goal.html", goal.build(store, vocab, d)
+    elif vocab + "Action" in types or vocab + "Target" in types:
+        template, data = "action.html", action.build(store, vocab, d)
+    elif types & ORG_TYPES:
         sc = scope(request, store)
-        data = organisation.build(store, vocab, d, sc.iri)
-        return view(request, "organisation.html", data | {"scope": sc.as_dict()}, **json_ok, **extra)
-    extra.pop("properties")
+        template, data = "organisation.html", organisation.build(store, vocab, d, sc.iri) | {"scope": sc.as_dict()}
+    if data is not None:
+        data["properties"] = resource.properties(d, predicate_label)
+        return view(request, template, data, **json_ok, **extra)
     return view(request, "resource.html", resource.build(d, vocab, predicate_label), **json_ok, **extra)
 
 

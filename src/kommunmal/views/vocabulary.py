@@ -128,7 +128,7 @@ def diagram_svg(classes: list[dict[str, Any]], href: str = "#") -> str:
         )
     width, height = COLS * BOX_W + (COLS - 1) * GAP, max(col_y, default=0)
     return (
-        f'<svg class="class-diagram" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="class-diagram" viewBox="0 0 {width} {height}" role="group" '
         f'aria-labelledby="diagram-title" xmlns="http://www.w3.org/2000/svg"><title id="diagram-title">'
         f"Vokabulärens {len(classes)} klasser med sina objektegenskaper</title>" + "".join(parts) + "</svg>"
     )

@@ -179,7 +179,7 @@ def test_graph_layer_switch(page: object, server: str) -> None:
         "Grupper",
     ]
     shoot(pg, "graph-sdg")
-    pg.locator("figure.graph-view svg a.node").first.click()
+    pg.locator("figure.graph-view svg a.node circle").first.click()
     pg.wait_for_load_state()
     assert "/doc/ostersund/budget-2024/goal/" in pg.url
 
@@ -193,8 +193,8 @@ def test_graph_on_a_phone(browser: object, server: str) -> None:
     first = pg.locator("figure.graph-view svg a.node circle").first.bounding_box()
     assert first["width"] >= 20, "a goal is big enough to tap"
     shoot(pg, "graph-390")
-    pg.locator("figure.graph-view svg a.node").first.tap()
-    pg.wait_for_load_state()
+    with pg.expect_navigation():
+        pg.locator("figure.graph-view svg a.node circle").first.tap()
     assert "/goal/" in pg.url
     context.close()
 
@@ -218,7 +218,7 @@ def test_action_index_filtered_by_goal_and_body(page: object, server: str) -> No
     shoot(pg, "actions-filtered")
     pg.goto(pg.url)  # the address is shareable: the same list again
     assert pg.locator("li.action-item").count() == shown
-    csv = httpx.get(pg.locator("a[type='text/csv']").evaluate("a => a.href"))
+    csv = httpx.get(pg.locator("main a[type='text/csv']").evaluate("a => a.href"))
     assert csv.status_code == 200 and len(csv.text.strip().splitlines()) == shown + 1
 
 

@@ -22,6 +22,7 @@ LAYER_NAMES = {
     "sdg": "FN-delmål",
     "committees": "Ansvariga organ",
     "indicators": "Indikatorer",
+    "related": "Närliggande åtaganden",
     ALL: "Allt",
 }
 _lock = threading.Lock()

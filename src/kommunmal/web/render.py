@@ -107,6 +107,17 @@ NAV = (
     ("/dumps/", "Nedladdning", "Downloads"),
 )
 RDF_ALTERNATES = tuple(RDF_GRAPH_FORMATS)
+# What an unlabelled resource is, by the path segment its IRI is minted under (for link texts, never a bare slug).
+UNLABELLED_KINDS = {
+    "statement": "belägg",
+    "link": "koppling",
+    "source": "källställe",
+    "paragraph": "stycke",
+    "indicator-link": "indikatorkoppling",
+    "sdg-indicator-link": "SDG-indikatorkoppling",
+    "sdg-sv": "svensk SDG-titel",
+    "membership": "medlemskap",
+}
 
 
 @dataclass(frozen=True)
@@ -137,11 +148,19 @@ class Site:
         return self.path(self.iris.page(iri))
 
     def short(self, iri: Any) -> str:
-        """A readable stand-in for an unlabelled IRI: a CURIE, the last path segment of ours, else the IRI."""
+        """A readable Swedish stand-in for an unlabelled IRI of ours: what it is, by the path segment it is minted
+        under, and which one ("belägg helhetstank och samsyn 1.1", "källställe rad 12–14"); else a CURIE."""
         iri = str(iri)
-        if iri.startswith(self.iris.base):
-            return iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1]
-        return curie(iri)
+        if not iri.startswith(self.iris.base):
+            return curie(iri)
+        *parents, last = iri.rstrip("/").split("#")[0].split("/")
+        noun = UNLABELLED_KINDS.get(parents[-1] if parents else "", "")
+        span = re.fullmatch(r"L(\d+)-L(\d+)", last)
+        if span:
+            which = lines(span.group(1), span.group(2))
+        else:
+            which = re.sub(r"(?<=\d) (?=\d)", "-", re.sub(r"-+", " ", last)).strip()
+        return f"{noun} {which}".strip()
 
     def local(self, url: Any) -> str:
         """An absolute address under public_url as a path on this server (others unchanged)."""

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kommunmal.store import Store
-from kommunmal.views.sparql import code_key, is_stated, local_name, rows, sdg_code
+from kommunmal.views.sparql import code_key, is_stated, local_name, per_release, rows, sdg_code
 from kommunmal.views.swedish import sort_key
 
 BASIS = {"uttalad": True, "harledd": False}
@@ -100,7 +100,7 @@ def build_actions(store: Store, vocab: str, f: ActionFilter, document: str | Non
     """The action index: `actions` that pass `f` (each with label, kind, target, `goals`, `orgs`, `sdgs`),
     `total` before filtering, the `filter` in effect and `facets` (per filter, the values there are with how
     many actions have each), from the goal document `document` (None: all documents)."""
-    every = _actions(store, vocab, document)
+    every = per_release(store, "actions", document, lambda: _actions(store, vocab, document))
     shown = [a for a in every if _matches(a, f)]
     facets = {
         "mal": _facet(

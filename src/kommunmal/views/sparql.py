@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
@@ -48,6 +49,22 @@ def _constant(value: Any) -> str:
     if not iri or re.search(r'[\s<>"{}|^`\\]', iri):
         raise ValueError(f"not an IRI that can be put in a query: {iri!r}")
     return f"<{iri}>"
+
+
+_memo: dict[tuple[str, str, Any], Any] = {}
+_memo_lock = threading.Lock()
+
+
+def per_release(store: Store, name: str, key: Any, make: Callable[[], Any]) -> Any:
+    """`make()` once per store, `name` and `key`: page data that depends only on the release (which never
+    changes while it is served) is assembled once, not per request."""
+    full = (str(store.path), name, key)
+    with _memo_lock:
+        if full in _memo:
+            return _memo[full]
+    value = make()
+    with _memo_lock:
+        return _memo.setdefault(full, value)
 
 
 def code_key(code: Any) -> tuple:

@@ -36,14 +36,28 @@ def closest(store: Store, vocab: str, base: str, wanted: str, limit: int = 8) ->
     words = _words(wanted.removeprefix(base))
     if not words:
         return []
+    last = words.rsplit(" ", 1)[-1]
+    whole, tail = difflib.SequenceMatcher(), difflib.SequenceMatcher()
+    whole.set_seq2(words)  # SequenceMatcher caches what it knows about its second sequence
+    tail.set_seq2(last)
     scored = []
     for iri, label, address in _index(store, vocab, base):
         score = max(
-            difflib.SequenceMatcher(None, words, address).ratio(),
-            difflib.SequenceMatcher(None, words.rsplit(" ", 1)[-1], label.casefold()).ratio(),
-            difflib.SequenceMatcher(None, words.rsplit(" ", 1)[-1], address.rsplit(" ", 1)[-1]).ratio(),
+            _ratio(whole, address),
+            _ratio(tail, label.casefold()),
+            _ratio(tail, address.rsplit(" ", 1)[-1]),
         )
-        if score >= 0.45:
+        if score >= CUTOFF:
             scored.append((score, label, iri))
     scored.sort(key=lambda t: (-t[0], t[1]))
     return [{"iri": iri, "label": label} for _, label, iri in scored[:limit]]
+
+
+CUTOFF = 0.45
+
+
+def _ratio(matcher: difflib.SequenceMatcher, text: str) -> float:
+    matcher.set_seq1(text)
+    if matcher.real_quick_ratio() < CUTOFF or matcher.quick_ratio() < CUTOFF:
+        return 0.0
+    return matcher.ratio()

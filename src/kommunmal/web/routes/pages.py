@@ -23,6 +23,7 @@ from kommunmal.release import Release
 from kommunmal.store import Store
 from kommunmal.views import action, documents, goal, organisation, resource, sdg, suggest, vocabulary
 from kommunmal.views import graph as goal_graph
+from kommunmal.views.sparql import per_release
 from kommunmal.web.deps import get_store
 from kommunmal.web.render import (
     Site,
@@ -151,18 +152,27 @@ def sdg_page(code: str, request: Request, store: Store = Depends(get_store)) -> 
 
 def ontology_graph(store: Store, release: Release) -> Graph:
     """The vocabulary: every named graph the release built from the ontology folder."""
-    g = Graph()
-    for graph, meta in release.meta.get("graphs", {}).items():
-        if meta.get("role") == "ontology":
-            g += graph_contents(store, graph)
-    return g
+
+    def read() -> Graph:
+        g = Graph()
+        for graph, meta in release.meta.get("graphs", {}).items():
+            if meta.get("role") == "ontology":
+                g += graph_contents(store, graph)
+        return g
+
+    return per_release(store, "ontology", release.id, read)
 
 
 def ontology_page(request: Request, graph: Graph, links: list[tuple[str, str, str]]) -> Response:
     iris = Iris(request.app.state.settings.base_iri)
-    data = vocabulary.build(graph, iris.ontology, iris.vocab)
-    svg = vocabulary.diagram_svg(data["diagram"])
+    store: Store = request.app.state.store
+    data, svg = per_release(store, "vocabulary", id(graph), lambda: _vocabulary(graph, iris))
     return view(request, "ontology.html", data, links=links, negotiate_json=False, diagram_svg=svg)
+
+
+def _vocabulary(graph: Graph, iris: Iris) -> tuple[dict[str, Any], str]:
+    data = vocabulary.build(graph, iris.ontology, iris.vocab)
+    return data, vocabulary.diagram_svg(data["diagram"])
 
 
 # ---------------------------------------------------------------------------------------------- goal graph

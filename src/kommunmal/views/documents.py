@@ -11,12 +11,12 @@ from rdflib import URIRef
 from kommunmal.documents import Document, documents
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
-from kommunmal.views.sparql import Row, rows
+from kommunmal.views.sparql import Row, per_release, rows
 
 
 def all_documents(store: Store, vocab: str) -> list[Document]:
-    """Every goal document in the store, by municipality and year (kommunmal.documents)."""
-    return documents(StoreSource(store, vocab))
+    """Every goal document in the store, by municipality and year (kommunmal.documents); read once per release."""
+    return per_release(store, "documents", vocab, lambda: documents(StoreSource(store, vocab)))
 
 
 def find(store: Store, vocab: str, key: str | None) -> Document | None:

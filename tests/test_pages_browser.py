@@ -1,7 +1,9 @@
 """The pages in a real browser: headless Chromium (Playwright) against a real uvicorn server.
 
-Follows the paths a person takes (home → goal → action, the query page, the goal graph), saves screenshots to
-test-artifacts/screenshots/, and checks accessibility: language, landmarks, alt texts, contrast, keyboard use.
+Follows the paths a person takes (home → goal → action, the query page, the action index with filters, the goal
+graph and its layers), saves screenshots to test-artifacts/screenshots/, and checks every page kind at 1280 and
+390 px: axe-core (tests/vendor/axe.min.js) finds no violation, nothing scrolls sideways on a phone, and
+language, landmarks, alt texts, contrast and keyboard use hold.
 """
 
 from __future__ import annotations
@@ -25,8 +27,14 @@ ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SHOTS = ARTIFACTS / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WIDTHS = (1280, 390)
 PAGES = [
     ("home", "/"),
+    ("document", "/doc/ostersund/budget-2024/document"),
+    ("actions", "/atgarder?mal=1.4"),
+    ("organisations", "/organisationer"),
+    ("statement", "/doc/ostersund/budget-2024/statement/helhetstank-och-samsyn--1.1"),
     ("goal", "/doc/ostersund/budget-2024/goal/1.4"),
     ("action", "/doc/ostersund/budget-2024/action/invanare-75000-ar-2040"),
     ("organisation", "/doc/ostersund/org/kommunstyrelsen"),
@@ -42,6 +50,7 @@ PAGES = [
     ("not-found", "/id/ostersund/budget-2024/goal/9.9"),
     ("compare", "/jamfor?from=ostersund/2023&to=ostersund/2024"),
     ("change-vocabulary", "/def/changes"),
+    ("unknown-path", "/finns-inte"),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -147,27 +156,99 @@ def test_query_page_runs_an_example(page: object, server: str) -> None:
     assert pg.locator("h1").count() == 1
 
 
-def test_graph_page(page: object, server: str) -> None:
+def test_graph_layer_switch(page: object, server: str) -> None:
     pg = page
     pg.goto(server + "graph")  # type: ignore[attr-defined]
-    img = pg.locator("figure.graph img")
-    assert img.get_attribute("alt")
-    svg = httpx.get(server + "analysis/goal-graph.svg")
-    if svg.status_code == 200:
-        pg.wait_for_function("document.querySelector('figure.graph img').complete")
-        assert img.evaluate("i => i.naturalWidth") > 0, "the goal graph image loads"
-    rows = pg.locator("#pairs-heading + table tbody tr")
-    assert rows.count() >= 5, "the pairs the picture shows are also in a table"
-    links = pg.locator("a[href*='/analysis/goal-graph.']")
-    assert links.count() >= 5
-    shoot(pg, "graph")
+    layers = pg.locator("nav.layers a")
+    assert layers.count() == 5
+    assert pg.locator("nav.layers a[aria-current]").get_attribute("data-layer") == "actions"
+    nodes = pg.locator("figure.graph-view svg a.node")
+    assert nodes.count() == 8
+    assert all(
+        "/doc/ostersund/budget-2024/goal/" in h for h in nodes.evaluate_all("ns => ns.map(n => n.getAttribute('href'))")
+    )
+    actions_edges = pg.locator("figure.graph-view line").count()
+    pg.locator("nav.layers a[data-layer=sdg]").click()
+    pg.wait_for_load_state()
+    assert "lager=sdg" in pg.url
+    assert pg.locator("nav.layers a[aria-current]").get_attribute("data-layer") == "sdg"
+    assert pg.locator("figure.graph-view line").count() != actions_edges, "another layer, other edges"
+    assert pg.locator("#pairs-heading").inner_text() == "Mål som delar FN-delmål"
+    assert pg.locator("dl.measures dt").all_inner_texts() == [
+        "Viktad grad",
+        "Mellanhet",
+        "Egenvektorcentralitet",
+        "Grupper",
+    ]
+    shoot(pg, "graph-sdg")
+    pg.locator("figure.graph-view svg a.node circle").first.click()
+    pg.wait_for_load_state()
+    assert "/doc/ostersund/budget-2024/goal/" in pg.url
+
+
+def test_graph_on_a_phone(browser: object, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE", has_touch=True)  # type: ignore[attr-defined]
+    pg = context.new_page()
+    pg.goto(server + "graph?lager=all")
+    svg = pg.locator("figure.graph-view svg").bounding_box()
+    assert svg["width"] <= 390 and svg["height"] > 200, "the picture fits the screen"
+    first = pg.locator("figure.graph-view svg a.node circle").first.bounding_box()
+    assert first["width"] >= 20, "a goal is big enough to tap"
+    shoot(pg, "graph-390")
+    with pg.expect_navigation():
+        pg.locator("figure.graph-view svg a.node circle").first.tap()
+    assert "/goal/" in pg.url
+    context.close()
+
+
+def test_action_index_filtered_by_goal_and_body(page: object, server: str) -> None:
+    pg = page
+    pg.goto(server + "atgarder")  # type: ignore[attr-defined]
+    everything = pg.locator("li.action-item").count()
+    assert everything > 100
+    pg.select_option("#f-mal", "1.4")
+    pg.select_option("#f-organ", "kommunstyrelsen")
+    pg.locator("form.filters button[type=submit]").click()
+    pg.wait_for_load_state()
+    assert "mal=1.4" in pg.url and "organ=kommunstyrelsen" in pg.url
+    items = pg.locator("li.action-item")
+    assert 0 < items.count() < everything
+    for i in range(items.count()):
+        assert "mål 1.4" in items.nth(i).locator(".meta").inner_text()
+        assert "Kommunstyrelsen" in items.nth(i).inner_text()
+    shown = items.count()
+    shoot(pg, "actions-filtered")
+    pg.goto(pg.url)  # the address is shareable: the same list again
+    assert pg.locator("li.action-item").count() == shown
+    csv = httpx.get(pg.locator("main a[type='text/csv']").evaluate("a => a.href"))
+    assert csv.status_code == 200 and len(csv.text.strip().splitlines()) == shown + 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[n for n, _ in PAGES])
+def test_axe_and_width(name: str, path: str, width: int, browser: object, server: str) -> None:
+    """axe-core finds no violation (WCAG 2.x A/AA and best practices), and at phone width the document is no
+    wider than the screen."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    response = pg.goto(server + path.lstrip("/"), wait_until="load")
+    assert response.status == (404 if name in ("not-found", "unknown-path") else 200)
+    pg.add_script_tag(path=str(AXE))
+    result = pg.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    assert not violations, violations
+    overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {width} px"
+    if width < 1000:
+        shoot(pg, f"page-{name}-{width}")
+    context.close()
 
 
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[n for n, _ in PAGES])
 def test_accessibility(name: str, path: str, page: object, server: str) -> None:
     pg = page
     response = pg.goto(server + path.lstrip("/"), wait_until="load")  # type: ignore[attr-defined]
-    assert response.status == (404 if name == "not-found" else 200)
+    assert response.status == (404 if name in ("not-found", "unknown-path") else 200)
     shoot(pg, f"page-{name}")
     assert pg.locator("html").get_attribute("lang") == "sv"
     for landmark in ("header", "nav", "main", "footer"):

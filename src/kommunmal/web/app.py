@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
     sparql.install(app)
+    pages.install(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup, escape
 from rdflib import Graph, Literal, URIRef
 
@@ -20,6 +20,8 @@ from kommunmal.catalog import SDG_CITATION
 from kommunmal.config import Settings
 from kommunmal.formats import FORMATS, RDF_GRAPH_FORMATS, Format, negotiate
 from kommunmal.iris import Iris
+from kommunmal.views.sparql import jsonable, sdg_code
+from kommunmal.views.swedish import count
 
 # Swedish names for the predicates of other vocabularies that pages show; km: terms bring their own labels.
 PREDICATE_LABELS: dict[str, tuple[str, str]] = {
@@ -95,6 +97,8 @@ PREFIXES = {
 }
 NAV = (
     ("/", "Mål", "Goals"),
+    ("/atgarder", "Åtaganden", "Actions"),
+    ("/organisationer", "Organisationer", "Organisations"),
     ("/sdg", "Globala målen", "SDGs"),
     ("/graph", "Målgraf", "Goal graph"),
     ("/sparql", "SPARQL", "SPARQL"),
@@ -103,6 +107,17 @@ NAV = (
     ("/dumps/", "Nedladdning", "Downloads"),
 )
 RDF_ALTERNATES = tuple(RDF_GRAPH_FORMATS)
+# What an unlabelled resource is, by the path segment its IRI is minted under (for link texts, never a bare slug).
+UNLABELLED_KINDS = {
+    "statement": "belägg",
+    "link": "koppling",
+    "source": "källställe",
+    "paragraph": "stycke",
+    "indicator-link": "indikatorkoppling",
+    "sdg-indicator-link": "SDG-indikatorkoppling",
+    "sdg-sv": "svensk SDG-titel",
+    "membership": "medlemskap",
+}
 
 
 @dataclass(frozen=True)
@@ -133,11 +148,19 @@ class Site:
         return self.path(self.iris.page(iri))
 
     def short(self, iri: Any) -> str:
-        """A readable stand-in for an unlabelled IRI: a CURIE, the last path segment of ours, else the IRI."""
+        """A readable Swedish stand-in for an unlabelled IRI of ours: what it is, by the path segment it is minted
+        under, and which one ("belägg helhetstank och samsyn 1.1", "källställe rad 12–14"); else a CURIE."""
         iri = str(iri)
-        if iri.startswith(self.iris.base):
-            return iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1]
-        return curie(iri)
+        if not iri.startswith(self.iris.base):
+            return curie(iri)
+        *parents, last = iri.rstrip("/").split("#")[0].split("/")
+        noun = UNLABELLED_KINDS.get(parents[-1] if parents else "", "")
+        span = re.fullmatch(r"L(\d+)-L(\d+)", last)
+        if span:
+            which = lines(span.group(1), span.group(2))
+        else:
+            which = re.sub(r"(?<=\d) (?=\d)", "-", re.sub(r"-+", " ", last)).strip()
+        return f"{noun} {which}".strip()
 
     def local(self, url: Any) -> str:
         """An absolute address under public_url as a path on this server (others unchanged)."""
@@ -170,6 +193,8 @@ def environment() -> jinja2.Environment:
     env.filters["curie"] = curie
     env.filters["lines"] = lines
     env.filters["number"] = number
+    env.filters["antal"] = count
+    env.filters["sdg"] = sdg_code
     env.globals["nav"] = NAV
     env.globals["sdg_citation"] = SDG_CITATION
     env.globals["mark_quotes"] = mark_quotes
@@ -194,6 +219,7 @@ def page(
             site=site,
             alternates=links,
             current=request.url.path,
+            page_url=site.settings.public_url.rstrip("/") + request.url.path,
             release=getattr(request.app.state, "release", None),
             **context,
         )
@@ -202,6 +228,41 @@ def page(
     if vary:
         headers["Vary"] = "Accept"
     return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def wants_json(request: Request, html_default: bool = True) -> bool:
+    """Whether the client asked for a page's JSON view: `?format=json`, or (where `html_default` allows content
+    negotiation, i.e. not on /doc/ documents, which negotiate RDF) an Accept header preferring JSON to HTML."""
+    if request.query_params.get("format") == "json":
+        return True
+    if not html_default:
+        return False
+    chosen = negotiate(request.headers.get("accept"), (FORMATS["html"], JSON_VIEW), FORMATS["html"])
+    return chosen is JSON_VIEW
+
+
+JSON_VIEW = Format("json", "application/json", "json", "view", label="JSON")
+
+
+def view(
+    request: Request,
+    template: str,
+    data: dict[str, Any],
+    *,
+    negotiate_json: bool = True,
+    status: int = 200,
+    links: Sequence[tuple[str, str, str]] = (),
+    vary: bool = True,
+    **extra: Any,
+) -> Response:
+    """A page from its view data: the template rendered with `data` (and `extra`, HTML-only helpers), or the
+    same `data` as JSON when the client asks for the page's JSON view (see wants_json)."""
+    if wants_json(request, negotiate_json):
+        headers = {"Link": link_header(links)} if links else {}
+        if vary:
+            headers["Vary"] = "Accept"
+        return JSONResponse(jsonable(data), status_code=status, headers=headers)
+    return page(request, template, status=status, links=links, vary=vary, **data, **extra)
 
 
 def rdf_response(
@@ -220,12 +281,14 @@ def rdf_response(
     return Response(body, media_type=media, headers=headers)
 
 
-def mark_quotes(text: str, marks: Sequence[tuple[str, str, str]]) -> Markup:
-    """`text` escaped, with each (quote, href, title) found in it wrapped in <mark><a href>…</a></mark>."""
+def mark_quotes(text: str, marks: Sequence[tuple[str, Any, str]], site: Site | None = None) -> Markup:
+    """`text` escaped, with each (quote, action, title) found in it wrapped in <mark><a href>…</a></mark>; the
+    link goes to `site.href(action)` when a site is given, else to `action` as it is."""
     spans: list[tuple[int, int, str, str]] = []
-    for quote, href, title in marks:
+    for quote, target, title in marks:
         start = text.find(quote) if quote else -1
         if start >= 0:
+            href = site.href(target) if site is not None else str(target)
             spans.append((start, start + len(quote), href, title))
     spans.sort()
     out: list[str] = []
@@ -234,7 +297,8 @@ def mark_quotes(text: str, marks: Sequence[tuple[str, str, str]]) -> Markup:
         if start < pos:
             continue  # overlaps a quote already marked; the action is still listed below the paragraph
         out.append(str(escape(text[pos:start])))
-        out.append(f'<mark><a href="{escape(href)}" title="{escape(title)}">{escape(text[start:end])}</a></mark>')
+        link = f'<a href="{escape(href)}" title="{escape(title)}">{escape(text[start:end])}</a>'
+        out.append(f'<mark class="commitment">{link}</mark>')
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))

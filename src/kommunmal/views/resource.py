@@ -1,0 +1,58 @@
+"""The generic page of a described resource: its properties grouped by predicate and what points to it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF
+
+from kommunmal.describe import Description
+
+PREDICATE_LABELS_KEY = "label"
+
+
+def properties(d: Description, label: Any, subject: Any = None) -> list[dict[str, Any]]:
+    """The triples of `subject` (default: the resource) grouped by predicate: [{predicate, label, objects}],
+    rdf:type first then by label; `label(predicate, own_label)` names a predicate."""
+    subject = d.iri if subject is None else subject
+    grouped: dict[URIRef, list[Any]] = defaultdict(list)
+    for s, p, o in d.triples:
+        if s == subject:
+            grouped[p].append(o)
+    found = []
+    for p, values in grouped.items():
+        values.sort(key=lambda v: (isinstance(v, Literal) and v.language not in (None, "sv"), str(v)))
+        found.append({"predicate": p, "label": label(p, d.label(p)), "objects": values})
+    found.sort(key=lambda r: (str(r["predicate"]) != str(RDF.type), r["label"]))
+    return found
+
+
+def inbound(d: Description, label: Any) -> list[dict[str, Any]]:
+    """The resources linking to this one, grouped by predicate: [{predicate, label, objects}]."""
+    grouped: dict[URIRef, list[Any]] = defaultdict(list)
+    for s, p, _ in d.inbound:
+        grouped[p].append(s)
+    return [
+        {"predicate": p, "label": label(p, d.label(p)), "objects": sorted(v, key=str)}
+        for p, v in sorted(grouped.items(), key=lambda kv: str(kv[0]))
+    ]
+
+
+def build(d: Description, vocab: str, label: Any) -> dict[str, Any]:
+    """`title` (Swedish label, else the kind and last IRI segment), `kind`, `properties`, `inbound`,
+    `blank_nodes` (each with its properties) and `unverified`."""
+    kind = next((d.label(t) for t in d.types if d.label(t)), "")
+    name = d.label(d.iri) or f"{kind} {str(d.iri).rstrip('/').rsplit('/', 1)[-1]}".strip()
+    nodes = sorted({o for _, _, o in d.triples if isinstance(o, BNode)}, key=str)
+    return {
+        "iri": d.iri,
+        "title": name[:1].upper() + name[1:],
+        "kind": kind,
+        "types": d.types,
+        "properties": properties(d, label),
+        "inbound": inbound(d, label),
+        "blank_nodes": [{"node": n, "properties": properties(d, label, n)} for n in nodes],
+        "is_unverified": URIRef(vocab + "unverified") in d.values(URIRef(vocab + "verificationStatus")),
+    }

@@ -1,0 +1,69 @@
+"""Index pages: /atgarder (all actions, filtered by URL parameters, also as CSV) and /organisationer."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from rdflib import URIRef
+
+from kommunmal.store import Store
+from kommunmal.views import browse
+from kommunmal.web.deps import get_store
+from kommunmal.web.render import Site, view
+from kommunmal.web.scope import PARAM, scope
+
+router = APIRouter()
+
+
+def _actions(request: Request, store: Store) -> tuple[dict, str] | None:
+    sc = scope(request, store)
+    if sc.unknown:
+        return None
+    f = browse.ActionFilter.from_params(request.query_params)
+    data = browse.build_actions(store, request.app.state.settings.vocab, f, sc.iri) | {"scope": sc.as_dict()}
+    params = f.active() | ({PARAM: sc.document.key} if sc.explicit and sc.document else {})
+    return data, urlencode(params)
+
+
+@router.get("/atgarder", include_in_schema=False)
+def actions_index(request: Request, store: Store = Depends(get_store)) -> Response:
+    found = _actions(request, store)
+    if found is None:
+        from kommunmal.web.routes.pages import not_found
+
+        return not_found(request)
+    data, query = found
+    site = Site(request.app.state.settings)
+    csv_url = site.url("atgarder.csv") + (f"?{query}" if query else "")
+    links = [
+        (csv_url, "text/csv", "CSV"),
+        (site.url("atgarder") + f"?{query}&format=json".replace("?&", "?"), "application/json", "JSON"),
+    ]
+    return view(request, "actions_index.html", data, links=links, csv_url=csv_url, query=query)
+
+
+@router.get("/atgarder.csv", include_in_schema=False)
+def actions_csv(request: Request, store: Store = Depends(get_store)) -> Response:
+    found = _actions(request, store)
+    if found is None:
+        return Response("404 Not Found: no such goal document\n", status_code=404, media_type="text/plain")
+    return Response(
+        browse.actions_csv(found[0]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="atgarder.csv"'},
+    )
+
+
+@router.get("/organisationer", include_in_schema=False)
+def organisations_index(request: Request, store: Store = Depends(get_store)) -> Response:
+    sc = scope(request, store)
+    if sc.unknown:
+        from kommunmal.web.routes.pages import not_found
+
+        return not_found(request)
+    data = browse.build_organisations(store, request.app.state.settings.vocab, sc.iri) | {"scope": sc.as_dict()}
+    return view(
+        request, "organisations_index.html", data, unverified=URIRef(request.app.state.settings.vocab + "unverified")
+    )

@@ -1,0 +1,82 @@
+"""Document-aware pages with two goal documents in one release: the home page lists both, and the SDG pages,
+action and organisation indexes, organisation pages and the goal graph are scoped to one document when asked;
+the IRIs of the first document do not change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from second_document import YEAR, build_two_documents
+
+from kommunmal.config import Settings
+from kommunmal.release import Release
+from kommunmal.web.app import create_app
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+OLD, NEW = "ostersund/2024", f"ostersund/{YEAR}"
+
+
+@pytest.fixture(scope="module")
+def two(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    out = build_two_documents(settings, tmp_path_factory.mktemp("two"))
+    app = create_app(settings.with_(release_dir=out), Release.current(out))
+    with TestClient(app, follow_redirects=False) as c:
+        yield c
+
+
+def test_home_lists_the_municipality_and_both_documents(two: TestClient) -> None:
+    data = two.get("/?format=json").json()
+    assert data["single"] is None
+    [m] = data["municipalities"]
+    assert m["label"] == "Östersunds kommun" and m["kommunkod"] == "2380"
+    assert [d["key"] for d in m["documents"]] == [NEW, OLD], "newest first"
+    html = two.get("/", headers={"accept": BROWSER}).text
+    for d in m["documents"]:
+        href = "/doc/" + d["iri"].split("/id/", 1)[1]
+        assert f'href="{href}"' in html
+        page = two.get(href, headers={"accept": BROWSER})
+        assert page.status_code == 200 and page.text.count('class="goal-card"') == 8
+
+
+def test_first_document_keeps_its_iris(two: TestClient) -> None:
+    assert two.get("/doc/ostersund/budget-2024/goal/1.4", headers={"accept": BROWSER}).status_code == 200
+    assert two.get(f"/doc/ostersund/budget-{YEAR}/goal/1.4", headers={"accept": BROWSER}).status_code == 200
+
+
+def test_action_index_scoped_to_a_document(two: TestClient) -> None:
+    every = two.get("/atgarder?format=json").json()
+    old = two.get(f"/atgarder?dokument={OLD}&format=json").json()
+    new = two.get(f"/atgarder?dokument={NEW}&mal=1.4&format=json").json()
+    assert every["total"] == 2 * old["total"]
+    assert all("/budget-2024/" in a["action"] for a in old["actions"])
+    assert new["actions"] and all(f"/budget-{YEAR}/" in a["action"] for a in new["actions"])
+    assert two.get("/atgarder?dokument=nowhere/1999", headers={"accept": BROWSER}).status_code == 404
+
+
+def test_sdg_pages_count_one_document_or_all(two: TestClient) -> None:
+    def links(query: str) -> int:
+        return sum(g["links"] for g in two.get("/sdg" + query).json()["goals"])
+
+    assert links("?format=json") == 2 * links(f"?dokument={OLD}&format=json") > 0
+    target = two.get(f"/sdg/11?dokument={NEW}&format=json").json()
+    assert target["sdg_links"] and all(f"/budget-{YEAR}/" in link["subject"] for link in target["sdg_links"])
+
+
+def test_organisation_page_scoped_and_grouped(two: TestClient) -> None:
+    path = "/doc/ostersund/org/kommunstyrelsen"
+    both = two.get(path + "?format=json").json()["goals"]
+    old = two.get(path + f"?dokument={OLD}&format=json").json()["goals"]
+    assert len(both) == 2 * len(old) and all("/budget-2024/" in g["goal"] for g in old)
+    html = two.get(path, headers={"accept": BROWSER}).text
+    assert 'aria-label="Måldokument"' in html and "Östersunds kommun 2024" in html
+
+
+def test_goal_graph_is_one_documents(two: TestClient) -> None:
+    latest = two.get("/graph?format=json").json()
+    assert latest["scope"]["document"]["key"] == NEW
+    assert len(latest["nodes"]) == 8 and all(f"/budget-{YEAR}/" in n["goal"] for n in latest["nodes"])
+    old = two.get(f"/graph?dokument={OLD}&lager=sdg&format=json").json()
+    assert all("/budget-2024/" in n["goal"] for n in old["nodes"]) and old["layer"] == "sdg"
+    assert {n["label"] for n in latest["nodes"]} - {n["label"] for n in old["nodes"]} == {"Ledning och styrning"}

@@ -2,7 +2,7 @@
 measures, the pairs with what they share, and node positions for the picture drawn on the page.
 
 The graph comes from kommunmal.analysis (the same core as `kommunmal analyse` and /analysis/…), restricted to
-the document's goals; positions from kommunmal.network_export.layout.
+the document's goals; positions from kommunmal.network_picture.layout.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from kommunmal.analysis import ALL, ALL_TITLE, LAYER_CHOICES, LAYERS, GoalData, fetch, goal_graph, ranked_pairs
-from kommunmal.network_export import layout
+from kommunmal.network_picture import layout
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 

@@ -142,7 +142,7 @@ def fetch(
 
     tiers: which action tiers to keep ("shared", "related"); min_strength: drop SDG links and related commitments
     weighted below it (0–1); document: keep only the goals of this goal document (an IRI, see
-    kommunmal.goal_document.resolve). Raises ValueError for an unknown tier.
+    kommunmal.documents.resolve). Raises ValueError for an unknown tier.
     """
     unknown = set(tiers) - set(TIERS)
     if unknown:

@@ -7,6 +7,8 @@ its IRI or as `<municipality>/<year>`, where `<municipality>` is the municipalit
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -69,22 +71,43 @@ def documents(source: SparqlSource) -> list[Document]:
     return found
 
 
-def resolve(source: SparqlSource, name: str) -> Document:
-    """The document named by `name`: its IRI, or `<municipality>/<year>` (slug, kommunkod or Swedish name).
+def fold(text: str) -> str:
+    """Lower case, without diacritics, words joined by "-": "Östersunds kommun" -> "ostersunds-kommun"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
-    Raises NotFound listing the documents there are when none matches."""
+
+def resolve(source: SparqlSource, name: str) -> Document:
+    """The document named by `name`: its IRI, or `<municipality>/<year>`, where the municipality is the slug in
+    the IRIs, the kommunkod, or the start of the Swedish name without diacritics ("Östersunds/2024").
+
+    Raises NotFound (exit code 2) naming the documents there are when none or several match, or when `name` is
+    neither an IRI nor municipality/year."""
     known = documents(source)
     wanted = name.strip()
-    for doc in known:
-        if wanted == doc.iri:
-            return doc
-    municipality, _, year = wanted.rpartition("/")
-    for doc in known:
-        names = {doc.slug.casefold(), (doc.kommunkod or "").casefold(), doc.publisher_label.casefold()}
-        if municipality.casefold() in names and year == str(doc.year):
-            return doc
     listing = ", ".join(doc.key for doc in known) or "none"
-    raise NotFound(f"no goal document {name!r} in {source.describe}; there are: {listing}")
+    if re.match(r"^[a-z][a-z0-9+.-]*:", wanted):
+        for doc in known:
+            if wanted == doc.iri:
+                return doc
+        raise NotFound(f"no goal document {wanted} in {source.describe}; there are: {listing}")
+    match = re.fullmatch(r"([^/]+?)\s*/\s*(\d{4})", wanted)
+    if not match:
+        raise NotFound(
+            f"{name!r}: give a goal document's IRI or municipality/year, e.g. ostersund/2024; there are: {listing}"
+        )
+    place, year = fold(match.group(1)), int(match.group(2))
+    hits = [
+        doc
+        for doc in known
+        if doc.year == year
+        and (place in (fold(doc.slug), doc.kommunkod or "") or (place and fold(doc.publisher_label).startswith(place)))
+    ]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise NotFound(f"no goal document {name!r} in {source.describe}; there are: {listing}")
+    raise NotFound(f"{name!r} names {len(hits)} goal documents; give the IRI of one: {listing}")
 
 
 def graphs_of(document: Document, graph_iris: list[str], base_iri: str) -> list[str]:

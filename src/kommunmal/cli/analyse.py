@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kommunmal.analysis import LAYER_CHOICES, STRENGTHS, TIERS, analyse
 from kommunmal.cli.common import settings
+from kommunmal.documents import resolve
 from kommunmal.errors import KommunmalError
-from kommunmal.goal_document import resolve
 from kommunmal.network_export import EXPORT_FORMATS, format_for_path, render
 from kommunmal.sparql_source import open_source
 
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     )
     minimum = min_strength(args.min_strength)
     tiers = TIERS if args.tier == "both" else (args.tier,)
-    document = resolve(source, args.document) if args.document else None
+    document = resolve(source, args.document).iri if args.document else None
     graph = analyse(source, args.layer, tiers=tiers, min_strength=minimum, document=document)
     if graph.number_of_nodes() == 0:
         raise KommunmalError(

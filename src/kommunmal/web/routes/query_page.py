@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from kommunmal.config import Settings
+from kommunmal.resources import package_file
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.web.render import PREFIXES, Site, curie, environment
@@ -27,57 +28,25 @@ router = APIRouter()
 MAX_LABELS = 2000
 LABEL_CHARS = 90
 
-EXAMPLES: tuple[tuple[str, str], ...] = (
-    (
-        "Målen och de globala mål de bidrar till",
-        """\
-PREFIX km: <{vocab}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
 
-SELECT ?mål ?titel ?globaltMål ?namn WHERE {{
-  ?mål a km:Goal ;
-       km:contributesTo ?globaltMål .
-  OPTIONAL {{ ?mål skos:prefLabel|dct:title ?titel FILTER(lang(?titel) = "sv") }}
-  OPTIONAL {{ ?globaltMål skos:prefLabel ?namn FILTER(lang(?namn) = "sv") }}
-}}
-ORDER BY ?mål ?globaltMål""",
-    ),
-    (
-        "Mål som delar åtaganden",
-        """\
-PREFIX km: <{vocab}>
+def _examples() -> tuple[tuple[str, str], ...]:
+    """The query page's examples: queries/examples/*.rq in name order, the first comment line their title; the
+    text carries `{vocab}` for the deployment's vocabulary namespace (str.format)."""
+    found = []
+    for path in sorted(package_file("queries", "examples").glob("*.rq")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        title = lines[0].lstrip("# ").strip()
+        body = "\n".join(line for line in lines if not line.startswith("#")).strip()
+        found.append(
+            (
+                title,
+                "PREFIX km: <{vocab}>\n" + body.replace("{", "{{").replace("}", "}}").replace("{{vocab}}", "{vocab}"),
+            )
+        )
+    return tuple(found)
 
-SELECT ?mål1 ?mål2 (COUNT(DISTINCT ?åtagande) AS ?gemensamma) WHERE {{
-  ?åtagande km:serves ?mål1, ?mål2 .
-  FILTER(STR(?mål1) < STR(?mål2))
-}}
-GROUP BY ?mål1 ?mål2
-ORDER BY DESC(?gemensamma)""",
-    ),
-    (
-        "Vem ansvarar för vad",
-        """\
-PREFIX km: <{vocab}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
-SELECT ?ansvarig ?namn (COUNT(DISTINCT ?sak) AS ?antal) WHERE {{
-  ?sak km:responsible ?ansvarig .
-  OPTIONAL {{ ?ansvarig skos:prefLabel ?namn FILTER(lang(?namn) = "sv") }}
-}}
-GROUP BY ?ansvarig ?namn
-ORDER BY DESC(?antal)""",
-    ),
-    (
-        "Grafer och deras storlek",
-        """\
-SELECT ?graf (COUNT(*) AS ?tripplar) WHERE {{
-  GRAPH ?graf {{ ?s ?p ?o }}
-}}
-GROUP BY ?graf
-ORDER BY DESC(?tripplar)""",
-    ),
-)
+EXAMPLES: tuple[tuple[str, str], ...] = _examples()
 
 FORMAT_CHOICES: tuple[tuple[str, str], ...] = (
     ("", "Tabell (HTML)"),

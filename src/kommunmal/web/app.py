@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import Store
+from kommunmal.web import http
 from kommunmal.web.routes import analysis, catalog, dumps, linked_data, meta, pages, sparql
 
 # Order matters: fixed paths first, the linked-data catch-alls (/id/…, /doc/…) last.
@@ -54,4 +55,5 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
     sparql.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    http.install(app)
     return app

@@ -331,7 +331,7 @@ def goal_page(request: Request, store: Store, d: Description, links: list[tuple[
           {{ {goal} km:sourceSpan ?span BIND("målformulering" AS ?what) }}
           UNION {{ {goal} km:politicalText/km:sourceSpan ?span BIND("politisk text" AS ?what) }}
           ?span km:startLine ?start ; km:endLine ?end .
-        }} ORDER BY ?start""",
+        }} ORDER BY ?start ?end ?what ?span""",
         vocab,
     )
     notes = [n for n in d.values(SKOS.editorialNote) if isinstance(n, Literal) and n.language in (None, "sv")]

@@ -43,8 +43,7 @@ def routes(app: FastAPI) -> list[Route]:
 def samples(settings: Settings, release: Release, store: Store) -> dict[str, str]:
     """A value for each path parameter the app's routes use, naming something that exists in the release."""
     goal = next(
-        r["s"].value
-        for r in store.query(f"SELECT ?s WHERE {{ ?s a <{settings.vocab}Goal> }} ORDER BY ?s LIMIT 1")
+        r["s"].value for r in store.query(f"SELECT ?s WHERE {{ ?s a <{settings.vocab}Goal> }} ORDER BY ?s LIMIT 1")
     )
     graph = sorted(release.meta["graphs"])[0]
     version = next(
@@ -177,11 +176,16 @@ def test_if_match_and_dates(client: TestClient, release: Release) -> None:
     assert client.get("/dumps/kommunmal.ttl", headers={"if-match": "W/" + etag}).status_code == 412  # strong
     modified = get.headers["last-modified"]
     assert client.get("/dumps/kommunmal.ttl", headers={"if-modified-since": modified}).status_code == 304
-    assert client.get("/dumps/kommunmal.ttl", headers={"if-modified-since": formatdate(0, usegmt=True)}).status_code == 200
+    assert (
+        client.get("/dumps/kommunmal.ttl", headers={"if-modified-since": formatdate(0, usegmt=True)}).status_code == 200
+    )
     # If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
     both = client.get("/dumps/kommunmal.ttl", headers={"if-modified-since": modified, "if-none-match": '"x"'})
     assert both.status_code == 200
-    assert client.get("/dumps/kommunmal.ttl", headers={"if-unmodified-since": formatdate(0, usegmt=True)}).status_code == 412
+    assert (
+        client.get("/dumps/kommunmal.ttl", headers={"if-unmodified-since": formatdate(0, usegmt=True)}).status_code
+        == 412
+    )
 
 
 def test_conditions_are_ignored_on_errors(client: TestClient) -> None:

@@ -34,6 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kommunmal.errors import KommunmalError
+from kommunmal.query_guard import refuse_service
 
 log = logging.getLogger("kommunmal.sparql")
 
@@ -141,6 +142,7 @@ class QueryInfo:
 
 def inspect(query: str) -> QueryInfo:
     """Classify a query; raise QueryRefused for SERVICE (federation) and for update operations."""
+    refuse_service(query, QueryRefused)  # on the parser's view of the query: kommunmal.query_guard
     info = _scan(query)
     if "\\u" in query or "\\U" in query:
         # Codepoint escapes may stand anywhere in a SPARQL 1.1 query; refuse what the unescaped text hides too.
@@ -164,9 +166,6 @@ def _scan(query: str) -> QueryInfo:
             word = (match.group("prefix") or "").upper()
         else:
             continue
-        # A keyword glued to other text ("SERVICE:x", "1SERVICE<…>") still parses as SERVICE.
-        if "SERVICE" in word:
-            raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
         if kind != "word":
             continue
         if form is None and word not in ("BASE", "PREFIX"):

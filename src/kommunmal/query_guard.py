@@ -47,7 +47,7 @@ MESSAGE = "SERVICE (federated query) is not allowed on this endpoint"
 
 
 def unescape(query: str) -> str:
-    """The query with `\\uXXXX` / `\\UXXXXXXXX` escapes resolved (SPARQL 1.1 §19.2); invalid code points become U+FFFD."""
+    """The query with `\\uXXXX` / `\\UXXXXXXXX` escapes resolved (SPARQL 1.1 §19.2); bad code points become U+FFFD."""
     if "\\u" not in query and "\\U" not in query:
         return query
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kommunmal import rdfxml
 from kommunmal.errors import KommunmalError
 from kommunmal.query_guard import refuse_service
 
@@ -238,6 +239,8 @@ def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> Que
         triples = list(result if max_rows is None else itertools.islice(result, max_rows + 1))
         truncated = max_rows is not None and len(triples) > max_rows
         body = ox.serialize(triples[:max_rows] if truncated else triples, format=GRAPH_FORMATS[name])
+        if name == "rdfxml":
+            body = rdfxml.check(body, (t.predicate.value for t in triples), NotAcceptable)
     else:
         name = request.results_format
         if name is None:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from kommunmal import integrity
 from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import Store
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.release = release or Release.current(settings.release_dir)
+        app.state.release = release or integrity.choose(settings.release_dir).release
         app.state.store = Store(app.state.release.store_path)
         for hook in app.state.startup_hooks:
             await hook(app)

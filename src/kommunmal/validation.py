@@ -208,7 +208,7 @@ def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph
     given = discover(settings, paths)
     context = discover(settings)
     replaced = {_counterpart(settings, g.path, context) for g in given} - {None}
-    sources = [c for c in context if c.path not in replaced] + given
+    sources = given + [c for c in context if c.path not in replaced]  # the given files first: errors there fail fast
     dataset = load_sources(settings, sources)
     report = validate(dataset, shapes if shapes is not None else load_shapes(settings), sources, dataset=dataset)
     mine = {_display(g.path) for g in given}

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
+import sys
+import xml.parsers.expat
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax import SAXParseException
@@ -70,6 +75,8 @@ def parse_file(path: Path, base_iri: str, into: Graph | None = None) -> Graph:
     fmt = PARSERS.get(path.suffix)
     if fmt is None:
         raise SourceError(path, f"unknown RDF file type {path.suffix!r}; use one of {', '.join(PARSERS)}")
+    _refuse_hostile(path, fmt)
+    token = _parsing.set(path)
     try:
         graph.parse(path, format=fmt, publicID=base_iri)
     except BadSyntax as exc:
@@ -97,6 +104,8 @@ def parse_file(path: Path, base_iri: str, into: Graph | None = None) -> Graph:
         raise SourceError(path, f"cannot read: {exc.strerror or exc}") from None
     except RecursionError:
         raise SourceError(path, f"{fmt}: nested too deeply to read; flatten the structure") from None
+    finally:
+        _parsing.reset(token)
     return graph
 
 
@@ -172,3 +181,64 @@ def union_graph(dataset: Dataset) -> Graph:
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
     return union
+
+
+# --- hostile input --------------------------------------------------------------------------------------------
+
+_parsing: ContextVar[Path | None] = ContextVar("kommunmal_parsing", default=None)
+
+
+def _no_network_while_parsing(event: str, args: tuple) -> None:
+    # Parsers can be led to fetch (JSON-LD contexts, XML entities); source files must be read as they are.
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request") and _parsing.get() is not None:
+        raise PermissionError(f"reading {_parsing.get()} tried to open a network connection ({event})")
+
+
+sys.addaudithook(_no_network_while_parsing)
+
+
+def _refuse_hostile(path: Path, fmt: str) -> None:
+    """Refuse what a parser would expand or fetch: XML entity declarations (billion laughs, external entities,
+    Python docs "XML vulnerabilities") and JSON-LD contexts given by IRI (fetched from the network)."""
+    if fmt == "xml":
+        parser = xml.parsers.expat.ParserCreate()
+
+        def entity(name: str, *_args: object) -> None:
+            raise SourceError(
+                path,
+                f"the XML declares the entity {name!r}: entity declarations are not accepted (they can expand "
+                "without bound or read other files); write the values out",
+                line=parser.CurrentLineNumber,
+            )
+
+        parser.EntityDeclHandler = entity
+        parser.ExternalEntityRefHandler = lambda *_a: 0
+        with contextlib.suppress(xml.parsers.expat.ExpatError), path.open("rb") as stream:
+            parser.ParseFile(stream)  # syntax errors are left to the RDF/XML parser, which names the line
+    elif fmt == "json-ld":
+        try:
+            document = json.loads(path.read_bytes())
+        except (ValueError, RecursionError):
+            return  # left to the JSON-LD parser, which names the line
+        stack = [document]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                for key, value in node.items():
+                    remote = key == "@import" or (
+                        key == "@context"
+                        and (
+                            isinstance(value, str)
+                            or (isinstance(value, list) and any(isinstance(v, str) for v in value))
+                        )
+                    )
+                    if remote:
+                        iri = value if isinstance(value, str) else next(v for v in value if isinstance(v, str))
+                        raise SourceError(
+                            path,
+                            f"the JSON-LD context {iri!r} would be fetched from the network, which kommunmal never "
+                            "does; put the context in the file (an object under @context)",
+                        )
+                    stack.append(value)

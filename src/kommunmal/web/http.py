@@ -10,8 +10,9 @@
   server) and no representation metadata (no Content-Type, Content-Length, Content-Encoding …), whichever layer
   made it.
 * CORS (Fetch standard) for the read-only linked data under READ_ONLY_PREFIXES: `Access-Control-Allow-Origin: *`
-  without credentials, preflight answered, ETag and Link exposed; done by Starlette's CORSMiddleware.
-  /sparql keeps its own CORS (it also accepts POST).
+  on every answer, with or without an Origin header (so the answer does not vary by Origin and caches stay
+  shared), never credentials; ETag, Link and Location exposed; preflights for GET and HEAD answered 204, others
+  403. /sparql keeps its own CORS (it also accepts POST).
 * A 405 names HEAD next to GET in Allow; OPTIONS on a read-only route answers 204 with Allow.
 
 Conditions on other methods (POST /sparql) are left to the route: the ETag of a POST answer does not describe
@@ -25,8 +26,6 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-
-from starlette.middleware.cors import CORSMiddleware
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -74,15 +73,6 @@ class HttpSemantics:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.cors = CORSMiddleware(
-            app,
-            allow_origins=["*"],
-            allow_methods=list(READ_ONLY_METHODS),
-            allow_headers=["*"],
-            allow_credentials=False,
-            expose_headers=list(EXPOSED),
-            max_age=86400,
-        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,27 +80,52 @@ class HttpSemantics:
             return
         method = scope["method"]
         read_only = is_read_only_path(scope["path"])
-        inner: ASGIApp = self.cors if read_only else self.app
-        if method == "OPTIONS" and read_only and not _is_preflight(scope):
-            await _options(send)
-            return
+        if read_only:
+            if method == "OPTIONS":
+                await _options(scope, send)
+                return
+            send = _with_cors(send)
         if method not in ("GET", "HEAD"):
-            await inner(scope, receive, _fix_405(send) if method != "OPTIONS" else send)
+            await self.app(scope, receive, _fix_405(send))
             return
         conditions = _Conditions(scope)
         if method == "HEAD":
             scope = dict(scope, method="GET")
-        await inner(scope, receive, _Answer(send, conditions, head=method == "HEAD").send)
+        await self.app(scope, receive, _Answer(send, conditions, head=method == "HEAD").send)
 
 
-def _is_preflight(scope: Scope) -> bool:
-    names = {name for name, _ in scope["headers"]}
-    return b"origin" in names and b"access-control-request-method" in names
+CORS_HEADERS = [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", ", ".join(EXPOSED).encode())]
 
 
-async def _options(send: Send) -> None:
+def _with_cors(send: Send) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {k.lower() for k, _ in message.get("headers", [])}
+            message["headers"] = [*message.get("headers", []), *(h for h in CORS_HEADERS if h[0] not in names)]
+        await send(message)
+
+    return wrapped
+
+
+async def _options(scope: Scope, send: Send) -> None:
+    """OPTIONS on read-only data: Allow, and the CORS preflight answer when it is one."""
+    request = {name: value for name, value in scope["headers"]}
     allow = ", ".join(READ_ONLY_METHODS).encode()
-    await send({"type": "http.response.start", "status": 204, "headers": [(b"allow", allow)]})
+    headers = [(b"allow", allow)]
+    status = 204
+    wanted = request.get(b"access-control-request-method")
+    if b"origin" in request and wanted is not None:
+        if wanted.decode("latin-1").strip().upper() in READ_ONLY_METHODS:
+            headers += [
+                (b"access-control-allow-origin", b"*"),
+                (b"access-control-allow-methods", allow),
+                (b"access-control-allow-headers", request.get(b"access-control-request-headers", b"*")),
+                (b"access-control-max-age", b"86400"),
+                (b"vary", b"Access-Control-Request-Headers"),
+            ]
+        else:
+            status = 403  # a failed preflight: the method is not one this read-only resource allows
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
 
 

@@ -262,8 +262,8 @@ def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> Que
 def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
     kwargs: dict[str, Any] = {"base_iri": request.base_iri}
     if request.default_graphs is not None or request.named_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
+        kwargs["default_graph"] = [_graph_iri(g) for g in request.default_graphs or ()]
+        kwargs["named_graphs"] = [_graph_iri(g) for g in request.named_graphs or ()]
     elif not request.use_query_dataset:
         kwargs["use_default_graph_as_union"] = True
     try:
@@ -272,6 +272,15 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
         raise QuerySyntaxError(str(exc)) from None
     except ValueError as exc:  # e.g. an invalid IRI among the protocol's graph IRIs
         raise QuerySyntaxError(str(exc)) from None
+
+
+def _graph_iri(value: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise QuerySyntaxError(
+            f"default-graph-uri and named-graph-uri take absolute IRIs, not {value!r}: {exc}"
+        ) from None
 
 
 def _cut_solutions(store: ox.Store, request: QueryRequest, name: str, max_rows: int) -> tuple[bytes, bool]:

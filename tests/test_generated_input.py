@@ -32,9 +32,9 @@ def teardown_module() -> None:
 
 
 def test_openapi_operations_never_fail_on_the_server_side(app: FastAPI, client: TestClient) -> None:
-    """Every operation of /-/openapi.json with schemathesis-generated parameters (the client fixture has started
-    the app)."""
-    api = schemathesis.openapi.from_asgi("/-/openapi.json", app)
+    """Every operation of /-/openapi.json with schemathesis-generated parameters, sent through the session's
+    client (schemathesis' own ASGI transport would run the app's lifespan a second time)."""
+    api = schemathesis.openapi.from_dict(client.get("/-/openapi.json").json())
     operations = [result.ok() for result in api.get_all_operations()]
     assert any("/analysis/" in op.path for op in operations)
     for operation in operations:
@@ -43,7 +43,7 @@ def test_openapi_operations_never_fail_on_the_server_side(app: FastAPI, client: 
         @given(operation.as_strategy())
         def call(case) -> None:
             counted("openapi")
-            response = case.call()
+            response = client.request(case.method, case.formatted_path, params=case.query, headers=case.headers)
             assert response.status_code < 500, (case.method, case.path_parameters, case.query, response.status_code)
 
         call()

@@ -495,7 +495,7 @@ class QueryPool:
         except TimeoutError:
             self._replace(worker)
             raise QueryTimeout(f"the query ran longer than the limit of {self.timeout_s:g} s and was stopped") from None
-        except asyncio.IncompleteReadError:
+        except (asyncio.IncompleteReadError, ConnectionError):  # the worker died (killed, out of memory)
             self._replace(worker)
             raise QueryFailed("the query worker stopped (the query needed more memory than allowed?)") from None
         except BaseException:

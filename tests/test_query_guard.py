@@ -69,7 +69,7 @@ def query(draw: st.DrawFn) -> tuple[str, bool]:
     return f"{prefixes}SELECT * WHERE {{ {body} }}", any(is_service for _, is_service in parts)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query())
 def test_refused_exactly_when_the_engine_sees_service(generated: tuple[str, bool]) -> None:
     text, expected = generated
@@ -80,7 +80,7 @@ def test_refused_exactly_when_the_engine_sees_service(generated: tuple[str, bool
     assert has_service(text) == expected, text
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("SERVICEservice?$:<>{}#'\" \n\\aä1.")), max_size=60))
 def test_no_generated_text_hides_a_service_call_from_the_guard(text: str) -> None:
     """Arbitrary text over the characters that matter: whatever the engine would call, the guard refuses."""

@@ -29,10 +29,8 @@ def line_with(path: Path, text: str) -> int:
 
 
 def test_one_file_is_checked_in_the_context_of_the_rest(goals_copy: Path, capsys) -> None:
-    """A copy outside data/ stands in for goals.ttl: valid as it is (not 32 false violations), and an edit is
-    reported with file and line of the node; a misspelled term is named as unknown with its line."""
-    assert main(["validate", str(goals_copy)]) == 0
-    assert "Konform" in capsys.readouterr().out
+    """A copy outside data/ stands in for goals.ttl (checked alone it gave 32 false violations): an edit is
+    reported with file and line of the node, a misspelled term as unknown with its line, and nothing else."""
     text = goals_copy.read_text(encoding="utf-8")
     text = text.replace('skos:notation "1.3" ;', "", 1)
     text = text.replace("km:goalDocument b24:document", "km:goalDocumnet b24:document", 1)

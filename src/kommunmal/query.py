@@ -33,7 +33,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kommunmal import rdfxml
 from kommunmal.errors import KommunmalError
+from kommunmal.query_guard import refuse_service
 
 log = logging.getLogger("kommunmal.sparql")
 
@@ -141,6 +143,7 @@ class QueryInfo:
 
 def inspect(query: str) -> QueryInfo:
     """Classify a query; raise QueryRefused for SERVICE (federation) and for update operations."""
+    refuse_service(query, QueryRefused)  # on the parser's view of the query: kommunmal.query_guard
     info = _scan(query)
     if "\\u" in query or "\\U" in query:
         # Codepoint escapes may stand anywhere in a SPARQL 1.1 query; refuse what the unescaped text hides too.
@@ -164,9 +167,6 @@ def _scan(query: str) -> QueryInfo:
             word = (match.group("prefix") or "").upper()
         else:
             continue
-        # A keyword glued to other text ("SERVICE:x", "1SERVICE<…>") still parses as SERVICE.
-        if "SERVICE" in word:
-            raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
         if kind != "word":
             continue
         if form is None and word not in ("BASE", "PREFIX"):
@@ -239,6 +239,8 @@ def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> Que
         triples = list(result if max_rows is None else itertools.islice(result, max_rows + 1))
         truncated = max_rows is not None and len(triples) > max_rows
         body = ox.serialize(triples[:max_rows] if truncated else triples, format=GRAPH_FORMATS[name])
+        if name == "rdfxml":
+            body = rdfxml.check(body, (t.predicate.value for t in triples), NotAcceptable)
     else:
         name = request.results_format
         if name is None:
@@ -260,8 +262,8 @@ def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> Que
 def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
     kwargs: dict[str, Any] = {"base_iri": request.base_iri}
     if request.default_graphs is not None or request.named_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
+        kwargs["default_graph"] = [_graph_iri(g) for g in request.default_graphs or ()]
+        kwargs["named_graphs"] = [_graph_iri(g) for g in request.named_graphs or ()]
     elif not request.use_query_dataset:
         kwargs["use_default_graph_as_union"] = True
     try:
@@ -270,6 +272,15 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
         raise QuerySyntaxError(str(exc)) from None
     except ValueError as exc:  # e.g. an invalid IRI among the protocol's graph IRIs
         raise QuerySyntaxError(str(exc)) from None
+
+
+def _graph_iri(value: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise QuerySyntaxError(
+            f"default-graph-uri and named-graph-uri take absolute IRIs, not {value!r}: {exc}"
+        ) from None
 
 
 def _cut_solutions(store: ox.Store, request: QueryRequest, name: str, max_rows: int) -> tuple[bytes, bool]:
@@ -484,7 +495,7 @@ class QueryPool:
         except TimeoutError:
             self._replace(worker)
             raise QueryTimeout(f"the query ran longer than the limit of {self.timeout_s:g} s and was stopped") from None
-        except asyncio.IncompleteReadError:
+        except (asyncio.IncompleteReadError, ConnectionError):  # the worker died (killed, out of memory)
             self._replace(worker)
             raise QueryFailed("the query worker stopped (the query needed more memory than allowed?)") from None
         except BaseException:

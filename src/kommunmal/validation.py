@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyshacl
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, SH
 
 from kommunmal.config import Settings
-from kommunmal.dataset import Source, parse_file, union_graph
+from kommunmal.dataset import Source, discover, load_sources, parse_file, union_graph
+from kommunmal.source_lines import line_of
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class Result:
     messages: dict[str, str]  # language tag -> message
     value: str | None
     shape: str | None
-    files: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # "path:line" where the focus node is written (line left out when not found)
 
 
 @dataclass
@@ -60,7 +63,7 @@ class Report:
             if files:
                 lines.append(f"  definierad i / defined in: {', '.join(files)}")
             for r in results:
-                path = _short(r.path) if r.path else "(noden / the node)"
+                path = short_name(r.path) if r.path else "(noden / the node)"
                 lines.append(f"  [{r.severity}] {path}")
                 for tag in (lang, "en"):
                     if tag in r.messages:
@@ -75,7 +78,8 @@ def _rank(r: Result) -> int:
     return 0 if r.severity == "Violation" else 1
 
 
-def _short(iri: str) -> str:
+def short_name(iri: str) -> str:
+    """`iri` with a known namespace written as its prefix (skos:, dct:, org:, prov:, rdf:, km:)."""
     for ns, prefix in (
         ("http://www.w3.org/2004/02/skos/core#", "skos:"),
         ("http://purl.org/dc/terms/", "dct:"),
@@ -114,7 +118,8 @@ def validate(
     _conforms, report_graph, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True, abort_on_first=False
     )
-    files_of = _files_by_subject(dataset, sources) if dataset is not None and sources else {}
+    base_iri = _base_iri(sources)
+    files_of = _files_by_subject(dataset, sources, base_iri) if dataset is not None and sources else {}
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         focus = report_graph.value(node, SH.focusNode)
@@ -133,20 +138,135 @@ def validate(
                 messages=messages,
                 value=None if value is None else str(value),
                 shape=str(report_graph.value(node, SH.sourceShape)),
-                files=tuple(files_of.get(focus, ())),
+                files=_locations(files_of.get(focus, ()), focus, base_iri),
             )
         )
+    if dataset is not None and sources:
+        results += unknown_terms(dataset, sources, base_iri)
     return Report(results=results, graph=report_graph)
 
 
-def _files_by_subject(dataset: Dataset, sources: list[Source]) -> dict:
+def unknown_terms(dataset: Dataset, sources: list[Source], base_iri: str = "") -> list[Result]:
+    """Terms used in the data under a vocabulary namespace of the ontology files that the ontology does not define.
+
+    The namespaces are those of the owl:Ontology IRIs in the sources with role "ontology" (IRI + "#" and IRI + "/");
+    a term is defined when it is the subject of a triple there. Each unknown term is a Violation naming every file
+    and line it is used on and the nearest defined terms (difflib). Source of the rule: a misspelled property is
+    otherwise silently ignored by SHACL (no shape targets it) and published.
+    """
+    ontology = [s for s in sources if s.role == "ontology"]
+    namespaces: set[str] = set()
+    defined: set[str] = set()
+    for source in ontology:
+        graph = dataset.graph(source.graph)
+        for iri in graph.subjects(RDF.type, OWL.Ontology):
+            namespaces |= {str(iri) + "#", str(iri) + "/"}
+        defined |= {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+    if not namespaces:
+        return []
+    used: dict[str, set[Path]] = defaultdict(set)
+    for source in sources:
+        if source.role == "ontology":
+            continue
+        for triple in dataset.graph(source.graph):
+            for term in triple:
+                if isinstance(term, URIRef) and str(term).startswith(tuple(namespaces)) and str(term) not in defined:
+                    used[str(term)].add(source.path)
+    results = []
+    for term, paths in sorted(used.items()):
+        namespace = next(ns for ns in namespaces if term.startswith(ns))
+        local = term[len(namespace) :]
+        known = [d[len(namespace) :] for d in defined if d.startswith(namespace)]
+        near = difflib.get_close_matches(local, known, n=2, cutoff=0.75)
+        hint_sv = f"; menade du {' eller '.join(near)}?" if near else ""
+        hint_en = f"; did you mean {' or '.join(near)}?" if near else ""
+        results.append(
+            Result(
+                focus=term,
+                path=None,
+                severity="Violation",
+                messages={
+                    "sv": f"Okänd term {local}: vokabulären definierar den inte{hint_sv}",
+                    "en": f"Unknown term {local}: the vocabulary does not define it{hint_en}",
+                },
+                value=None,
+                shape=None,
+                files=tuple(sorted(_where(p, term, base_iri) for p in paths)),
+            )
+        )
+    return results
+
+
+def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph | None = None) -> Report:
+    """Validate the given files as part of the whole data: every other source is loaded too, and only the results
+    about nodes written in the given files (and unknown terms used there) are reported.
+
+    A given file stands in for the source it is a copy of: the same file, the file at the same path below the data
+    or ontology folder (a copy of the data folder), or else the only source with the same file name. Raises
+    SourceError for files that cannot be read or parsed.
+    """
+    given = discover(settings, paths)
+    context = discover(settings)
+    replaced = {_counterpart(settings, g.path, context) for g in given} - {None}
+    sources = given + [c for c in context if c.path not in replaced]  # the given files first: errors there fail fast
+    dataset = load_sources(settings, sources)
+    report = validate(dataset, shapes if shapes is not None else load_shapes(settings), sources, dataset=dataset)
+    mine = {_display(g.path) for g in given}
+    kept = [r for r in report.results if any(_file(f) in mine for f in r.files)]
+    return Report(
+        results=[replace(r, files=tuple(f for f in r.files if _file(f) in mine)) for r in kept], graph=report.graph
+    )
+
+
+def _counterpart(settings: Settings, path: Path, context: list[Source]) -> Path | None:
+    paths = {c.path for c in context}
+    if path in paths:
+        return path
+    for root in (settings.data_dir.resolve(), settings.ontology_dir.resolve()):
+        for candidate in paths:
+            try:
+                rel = candidate.relative_to(root)
+            except ValueError:
+                continue
+            if path.parts[-len(rel.parts) :] == rel.parts:
+                return candidate
+    same_name = [p for p in paths if p.name == path.name]
+    return same_name[0] if len(same_name) == 1 else None
+
+
+def _file(where: str) -> str:
+    head, _, tail = where.rpartition(":")
+    return head if head and tail.isdigit() else where
+
+
+def _base_iri(sources: list[Source] | None) -> str:
+    # Sources name their graphs {base_iri}graph/…; the base resolves the files' relative prefixes.
+    for source in sources or ():
+        head, sep, _ = str(source.graph).partition("graph/")
+        if sep:
+            return head
+    return ""
+
+
+def _where(path: Path, iri: str, base_iri: str) -> str:
+    line = line_of(path, iri, base_iri)
+    return f"{_display(path)}:{line}" if line else _display(path)
+
+
+def _files_by_subject(dataset: Dataset, sources: list[Source], base_iri: str = "") -> dict:
     by_graph = {s.graph: s.path for s in sources}
-    found: dict = defaultdict(set)
+    paths: dict = defaultdict(set)
     for s, _p, _o, g in dataset.quads((None, None, None, None)):
         name = getattr(g, "identifier", g)
         if name in by_graph:
-            found[s].add(_display(by_graph[name]))
-    return found
+            paths[s].add(by_graph[name])
+    return paths
+
+
+def _locations(paths: Iterable[Path], node: object, base_iri: str) -> tuple[str, ...]:
+    if isinstance(node, URIRef):
+        return tuple(sorted(_where(p, str(node), base_iri) for p in paths))
+    return tuple(sorted(_display(p) for p in paths))
 
 
 def _display(path: Path) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 from kommunmal.analysis import LAYER_CHOICES, STRENGTHS, TIERS, analyse
 from kommunmal.cli.common import settings
 from kommunmal.documents import resolve
-from kommunmal.errors import KommunmalError
+from kommunmal.errors import KommunmalError, NotFound
+from kommunmal.integrity import no_release_message
 from kommunmal.network_export import EXPORT_FORMATS, format_for_path, render
 from kommunmal.sparql_source import open_source
 
@@ -80,9 +81,11 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or (format_for_path(str(args.out)) if args.out else None) or "text"
     if EXPORT_FORMATS[fmt].binary and args.out is None:
         raise KommunmalError(f"--format {fmt} is an image: give a file with --out, e.g. --out goal-graph.{fmt}")
-    source = open_source(
-        s.vocab, endpoint=args.endpoint, release_dir=args.release_dir or s.release_dir, timeout_s=args.timeout
-    )
+    release_dir = args.release_dir or s.release_dir
+    try:
+        source = open_source(s.vocab, endpoint=args.endpoint, release_dir=release_dir, timeout_s=args.timeout)
+    except NotFound:
+        raise NotFound(no_release_message(release_dir) + ", or query a SPARQL endpoint with --endpoint URL") from None
     minimum = min_strength(args.min_strength)
     tiers = TIERS if args.tier == "both" else (args.tier,)
     document = resolve(source, args.document).iri if args.document else None

@@ -7,24 +7,50 @@ import sys
 from pathlib import Path
 
 from kommunmal.cli.common import progress, settings
+from kommunmal.errors import KommunmalError
 from kommunmal.release import build
+from kommunmal.validation import Report, short_name
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="validate the sources and write a release (dumps, VoID, store)")
     p.add_argument("--out", type=Path, help="release folder (default: setting release_dir, ./build)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every warning (default: a one-line summary)")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     s = settings(args)
-    release, report = build(s, args.out, progress=None if args.quiet else progress)
+    try:
+        release, report = build(s, args.out, progress=None if args.quiet else progress)
+    except OSError as exc:
+        # Disk full, no permission, …: build() removed its half-written folder; `current` was never touched.
+        raise KommunmalError(
+            f"could not write the release to {args.out or s.release_dir}: {exc.strerror or exc}"
+            f"{f' ({exc.filename})' if exc.filename else ''}. Nothing was published; the previous release "
+            "is still current. Free space or choose another folder with --out DIR"
+        ) from None
     meta = release.meta
     print(
         f"release {meta['id']}: {meta['triples']} tripplar i {len(meta['graphs'])} grafer, "
         f"{meta['warnings']} varningar -> {release.path}"
     )
-    if report.warnings and not args.quiet:
+    if report.warnings and args.verbose:
         print(report.text(), file=sys.stderr)
+    elif report.warnings and not args.quiet:
+        print(warning_summary(report), file=sys.stderr)
     return 0
+
+
+def warning_summary(report: Report) -> str:
+    """One line: how many warnings, on which properties, and how to see them all."""
+    counts: dict[str, int] = {}
+    for r in report.warnings:
+        key = short_name(r.path) if r.path else "(noden / the node)"
+        counts[key] = counts.get(key, 0) + 1
+    parts = ", ".join(f"{n} {key}" for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (
+        f"{len(report.warnings)} varningar / warnings ({parts}); "
+        "`kommunmal build --verbose` or `kommunmal validate` lists them"
+    )

@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from kommunmal import integrity
 from kommunmal.cli.common import settings
-from kommunmal.release import Release
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
         overrides["public_url"] = f"http://{host}:{args.port}/"
     s = settings(args, **overrides)
-    release = Release.current(s.release_dir)  # NotFound -> exit 2 with the message
+    choice = integrity.choose(s.release_dir)  # NotFound / DamagedRelease -> exit 2 with where it looked
+    release = choice.release
+    if choice.refused:
+        print(f"kommunmal serve: {choice.describe()}", file=sys.stderr)
 
     import uvicorn
 

@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from kommunmal import integrity
 from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import Store
+from kommunmal.web import http
 from kommunmal.web.routes import across, analysis, catalog, dumps, linked_data, meta, pages, query_page, sparql
 from kommunmal.web.routes import compare as compare_routes
 from kommunmal.web.routes import search as search_routes
@@ -36,7 +38,7 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.release = release or Release.current(settings.release_dir)
+        app.state.release = release or integrity.choose(settings.release_dir).release
         app.state.store = Store(app.state.release.store_path)
         for hook in app.state.startup_hooks:
             await hook(app)
@@ -61,4 +63,5 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
     pages.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    http.install(app)
     return app

@@ -46,8 +46,6 @@ def dump(name: str, request: Request, release: Release = Depends(get_release)) -
         )
     etag = f'"{files[name]["sha256"]}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
     return FileResponse(
         release.path / name,
         media_type=_media_type(name),

@@ -122,6 +122,31 @@ class ProposalGraphs:
                 ),
             )
         )
+        # Word likeness cannot apply the strength rubric (what in the sentence matches what the target asks), so a
+        # proposal carries the weakest grade until a reviewer grades it (docs/analyst-guide.md, the SDG rubric).
+        g.add((link, km.strength, km.contextual))
+        g.add(
+            (
+                link,
+                km.reason,
+                Literal(
+                    f"Maskinförslag som bara bygger på ordlikhet ({words}); styrkan sätts vid granskningen enligt "
+                    "bedömningsmallen och är till dess den lägsta, sammanhang.",
+                    lang="sv",
+                ),
+            )
+        )
+        g.add(
+            (
+                link,
+                km.reason,
+                Literal(
+                    f"Machine proposal resting on word likeness only ({words}); the strength is set in review by the "
+                    "rubric and is until then the lowest, contextual.",
+                    lang="en",
+                ),
+            )
+        )
         for stmt in stmts:
             g.add((link, km.evidence, stmt))
         for span in spans:

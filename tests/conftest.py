@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import browsing
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -104,3 +105,31 @@ def many(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     local = settings.with_(data_dir=data, release_dir=out)
     release, _report = build(local, out)
     return local, release
+
+
+# The browser tests' Chromium (Debian's package) and one page per test that fails on any JavaScript error.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not browsing.CHROMIUM.exists():
+        pytest.fail(
+            f"{browsing.CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run "
+            "the browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    browsing.SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(browsing.CHROMIUM), args=browsing.ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"

@@ -5,41 +5,16 @@ results show labels, and a syntax error is shown in Swedish with its line and co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from test_pages_browser import ARGS, CHROMIUM, SHOTS
+from browsing import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 VOCAB = "https://w3id.org/kommunmal/def/kommunmal#"
 GOALS = f"PREFIX km: <{VOCAB}>\nSELECT ?goal WHERE {{ ?goal a km:Goal }} ORDER BY ?goal"
 SDGS = "PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>\nSELECT ?sdg WHERE { ?sdg a sdgo:Goal } ORDER BY ?sdg"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def replace_query(pg: object, text: str) -> None:

@@ -23,7 +23,6 @@ from kommunmal.catalog_terms import (
     CC0,
     DCATAP,
     EU,
-    IANA,
     LANGUAGES,
     LOCALITY,
     MUNICIPALITY_HOMEPAGE,
@@ -32,7 +31,6 @@ from kommunmal.catalog_terms import (
     SDG_CITATION,
     SERVICE_DESCRIPTION,
     SERVICE_TITLE,
-    SHA256,
     SPARQL_PROTOCOL,
     SPARQL_QUERY_FILE_TYPE,
     SPARQL_RESULTS_MEDIA_TYPE,
@@ -40,6 +38,7 @@ from kommunmal.catalog_terms import (
     SPDX,
     TELEPHONE,
     VCARD,
+    add_file,
     text,
     types_of_values,
 )
@@ -256,16 +255,7 @@ def _whole_dump(g, iris, release, name, files, url, common) -> None:
             "en": f"Download file {file_name} of release {release.id}, {what['en']}.",
         },
     )
-    g.add((dist, DCAT.accessURL, download))
-    g.add((dist, DCAT.downloadURL, download))
-    g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
-    g.add((dist, DCTERMS.format, URIRef(fmt.eu_file_type)))
-    g.add((dist, DCAT.byteSize, Literal(files[file_name]["bytes"], datatype=XSD.nonNegativeInteger)))
-    checksum = URIRef(str(dist) + "#sha256")
-    g.add((dist, SPDX.checksum, checksum))
-    g.add((checksum, RDF.type, SPDX.Checksum))
-    g.add((checksum, SPDX.algorithm, SHA256))
-    g.add((checksum, SPDX.checksumValue, Literal(files[file_name]["sha256"], datatype=XSD.hexBinary)))
+    add_file(g, dist, fmt, download, files[file_name]["bytes"], files[file_name]["sha256"])
     common(g, dist)
 
 

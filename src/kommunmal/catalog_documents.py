@@ -17,11 +17,10 @@ from rdflib.namespace import DCAT, DCTERMS, GEO, RDF, RDFS, XSD
 from kommunmal.catalog_agents import Publisher, add_publisher
 from kommunmal.catalog_terms import (
     EU,
-    IANA,
     SPARQL_QUERY_FILE_TYPE,
     SPARQL_RESULTS_MEDIA_TYPE,
     SPATIAL_BY_KOMMUNKOD,
-    SPDX,
+    add_file,
     text,
 )
 from kommunmal.document_dumps import FORMATS as DOCUMENT_DUMP_FORMATS
@@ -171,18 +170,7 @@ def _document_dataset(
                 "en": f"Download file {file_name}: the goal document's graphs and the municipality's own data.",
             },
         )
-        g.add((dist, DCAT.accessURL, download))
-        g.add((dist, DCAT.downloadURL, download))
-        g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
-        g.add((dist, DCTERMS.format, URIRef(fmt.eu_file_type)))
-        g.add((URIRef(fmt.eu_file_type), RDF.type, DCTERMS.MediaTypeOrExtent))
-        g.add((URIRef(IANA + fmt.media_type), RDF.type, DCTERMS.MediaType))
-        g.add((dist, DCAT.byteSize, Literal(files[file_name]["bytes"], datatype=XSD.nonNegativeInteger)))
-        checksum = URIRef(str(dist) + "#sha256")
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")))
-        g.add((checksum, SPDX.checksumValue, Literal(files[file_name]["sha256"], datatype=XSD.hexBinary)))
+        add_file(g, dist, fmt, download, files[file_name]["bytes"], files[file_name]["sha256"])
         common(g, dist)
     sparql = URIRef(f"{dataset}/distribution/sparql")
     g.add((dataset, DCAT.distribution, sparql))

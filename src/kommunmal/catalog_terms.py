@@ -7,7 +7,7 @@ Sources of each fact are given beside it; catalog.py assembles the catalog from 
 from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from kommunmal.formats import FORMATS
 from kommunmal.iris import Iris
@@ -120,6 +120,23 @@ def types_of_values(g: Graph, iris: Iris, homepage: URIRef) -> None:
         g.add((URIRef(IANA + media), RDF.type, DCTERMS.MediaType))
     g.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
     g.add((SHA256, OWL.sameAs, SPDX.checksumAlgorithm_sha256))
+
+
+def add_file(g: Graph, dist: URIRef, fmt, download: URIRef, size: int, sha256: str) -> None:
+    """What a download distribution says of its file: access and download URL, IANA media type, EU file type,
+    byte size and an SPDX SHA-256 checksum (`fmt`: an entry of kommunmal.formats.FORMATS)."""
+    g.add((dist, DCAT.accessURL, download))
+    g.add((dist, DCAT.downloadURL, download))
+    g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
+    g.add((dist, DCTERMS["format"], URIRef(fmt.eu_file_type)))
+    g.add((URIRef(fmt.eu_file_type), RDF.type, DCTERMS.MediaTypeOrExtent))
+    g.add((URIRef(IANA + fmt.media_type), RDF.type, DCTERMS.MediaType))
+    g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
+    checksum = URIRef(str(dist) + "#sha256")
+    g.add((dist, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, SHA256))
+    g.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
 
 
 def text(g: Graph, subject: URIRef, predicate: URIRef, texts: dict[str, str]) -> None:

@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory for cached SPARQL answers (a release never changes); 0 turns the cache off",
     ),
     Setting("max_body_bytes", 1024 * 1024, "Largest request body accepted (413 above)"),
+    Setting(
+        "sparql_local_work",
+        200_000,
+        "Queries proved to need at most this many solution steps (query_cost) are evaluated in the server process "
+        "without a worker round trip; 0 sends every query to the workers",
+    ),
     # The catalog's contact point. No functional mailbox of the municipality could be sourced, so the default is a
     # placeholder in the reserved .invalid domain: the data steward must set it before registries harvest /catalog.
     Setting(
@@ -68,6 +74,7 @@ class Settings:
     sparql_workers: int
     sparql_cache_bytes: int
     max_body_bytes: int
+    sparql_local_work: int
     contact_email: str
     contact_name: str
 

@@ -222,6 +222,7 @@ class QueryResult:
     truncated: bool = False
     ms: float = 0.0  # evaluation time in the worker
     cached: bool = False
+    where: str = "worker"  # what evaluated it: "worker", or "inline"/"local" in this process (query_cost)
 
 
 def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> QueryResult:
@@ -421,6 +422,12 @@ class QueryPool:
 
     The store is read-only and a release never changes, so an answer is cached by the request it answers
     (bounded by `cache_bytes`; 0 turns the cache off).
+
+    With `local_store` (this process's read-only handle on the same store) and `stats` (query_cost.Stats of
+    it), a query that query_cost proves cheap skips the worker round trip: a bound of at most `inline_work`
+    is evaluated right on the event loop, one of at most `local_work` in a thread (pyoxigraph releases the GIL
+    while it evaluates). Should one of them ever take longer than a tenth of the time limit, the proof's
+    constant was wrong for this machine: the pool logs it and sends every later query to the workers.
     """
 
     def __init__(
@@ -433,8 +440,18 @@ class QueryPool:
         memory_bytes: int | None = 2 << 30,
         cache_bytes: int = 64 << 20,
         cache_entry_bytes: int = 1 << 20,
+        local_store: ox.Store | None = None,
+        stats: Any = None,
+        inline_work: int = 5_000,
+        local_work: int = 200_000,
     ) -> None:
         self.store_path = str(store_path)
+        self.local_store = local_store if stats is not None and local_work > 0 else None
+        self.stats = stats
+        self.inline_work = min(inline_work, local_work)
+        self.local_work = local_work
+        self._costs: OrderedDict[str, int | None] = OrderedDict()
+        self._threads: Any = None
         self.size = max(1, workers)
         self.timeout_s = timeout_s
         self.max_rows = max_rows
@@ -465,6 +482,8 @@ class QueryPool:
             with contextlib.suppress(Exception):
                 await worker.process.wait()
         self._all.clear()
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, request: QueryRequest) -> QueryResult:
         """The answer to `request`; raises a QueryError subclass when there is none."""
@@ -472,6 +491,12 @@ class QueryPool:
         if cached is not None:
             self._cache.move_to_end(request)
             return cached
+        if self.local_store is not None:
+            where = self.path(request.query)
+            if where != "worker":
+                result = await self._run_here(request, where)
+                self._remember(request, result)
+                return result
         assert self._idle is not None, "QueryPool.start() was not awaited"
         try:
             async with asyncio.timeout(self.timeout_s):
@@ -499,11 +524,58 @@ class QueryPool:
         self._remember(request, result)
         return result
 
+    def path(self, query: str) -> str:
+        """Where `query` is evaluated: "inline", "local" (proved cheap by query_cost) or "worker"."""
+        if self.local_store is None:
+            return "worker"
+        from kommunmal.query_cost import cost_class, estimate
+
+        if query in self._costs:
+            work = self._costs[query]
+            self._costs.move_to_end(query)
+        else:
+            work = estimate(query, self.stats)
+            self._costs[query] = work
+            if len(self._costs) > 4096:
+                self._costs.popitem(last=False)
+        return cost_class(work, self.inline_work, self.local_work)
+
+    async def _run_here(self, request: QueryRequest, where: str) -> QueryResult:
+        store = self.local_store
+        assert store is not None
+        started = time.perf_counter()
+        try:
+            if where == "inline":
+                result = execute(store, request, self.max_rows)
+            else:
+                if self._threads is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    self._threads = ThreadPoolExecutor(self.size, thread_name_prefix="sparql-local")
+                loop = asyncio.get_running_loop()
+                result = await loop.run_in_executor(self._threads, execute, store, request, self.max_rows)
+        except QueryError:
+            raise
+        except Exception as exc:
+            raise QueryFailed(f"{type(exc).__name__}: {exc}") from None
+        finally:
+            seconds = time.perf_counter() - started
+            if seconds > self.timeout_s / 10 and self.local_store is not None:
+                self.local_store = None
+                log.warning(
+                    "a query proved cheap took %.2f s here; all queries now go to the workers: %s",
+                    seconds,
+                    " ".join(request.query.split())[:200],
+                )
+        return QueryResult(result.body, result.format, result.truncated, result.ms, where=where)
+
     def _remember(self, request: QueryRequest, result: QueryResult) -> None:
         size = len(result.body) + len(request.query)
         if size > self.cache_entry_bytes or size > self.cache_bytes:
             return
-        self._cache[request] = QueryResult(result.body, result.format, result.truncated, result.ms, cached=True)
+        self._cache[request] = QueryResult(
+            result.body, result.format, result.truncated, result.ms, cached=True, where=result.where
+        )
         self._cached_bytes += size
         while self._cached_bytes > self.cache_bytes:
             old, entry = self._cache.popitem(last=False)

@@ -31,6 +31,7 @@ from kommunmal.dataset import Source, load, union_graph
 from kommunmal.errors import NotConformant, NotFound
 from kommunmal.formats import FORMATS
 from kommunmal.iris import Iris
+from kommunmal.query_cost import STATS_FILE, Stats
 from kommunmal.validation import Report, load_shapes, validate
 
 DUMP_NAME = "kommunmal"
@@ -131,6 +132,7 @@ def _write(
     store = pyoxigraph.Store(str(folder / "store"))
     store.bulk_load(path=str(folder / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     store.optimize()
+    Stats.of_store(store).save(folder / STATS_FILE)
     del store
     for extra in release_extras():
         extra(settings, folder, say)

@@ -271,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", help="comma-separated subset of: " + ", ".join(p.name for p in peers_names()))
     parser.add_argument("--queries", help="comma-separated subset of: " + ", ".join(q.name for q in QUERIES))
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds per cell, peers in rotated order; medians are reported"
+    )
     parser.add_argument("--serve-ceiling", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_ceiling:
@@ -300,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         results: dict[tuple[str, str, int], Measure] = {}
+        ratios: dict[tuple[str, str, str, int], float] = {}
         answers: dict[tuple[str, str], str] = {}
         # All servers run at once (idle ones cost nothing) and each cell is measured for every server in turn:
         # a change in the machine's background load then hits all servers alike.
@@ -311,15 +315,26 @@ def main(argv: list[str] | None = None) -> int:
                         answers[peer.name, query.name] = check(urls[peer.name], query)
                     load(urls[peer.name], query, 2, min(1.0, duration / 2))  # warm up
                 for n in clients:
-                    for peer in selected:
-                        m = load(urls[peer.name], query, n, duration)
-                        results[peer.name, query.name, n] = m
-                        print(
-                            f"  {peer.name:18} {query.name:17} c={n}: {m.rps:9.0f} req/s  p50 {m.p50_ms:7.2f} ms"
-                            f"  p99 {m.p99_ms:7.2f} ms  errors {m.errors}",
-                            file=sys.stderr,
-                        )
-        table = report(selected, queries, clients, results, answers, duration)
+                    rounds: dict[str, list[Measure]] = {peer.name: [] for peer in selected}
+                    # The machine is shared: each round measures every peer once, in a rotated order, and the
+                    # ratios are taken per round, so that a burst of background load hits all peers alike.
+                    for r in range(max(1, args.rounds)):
+                        order = selected[r % len(selected) :] + selected[: r % len(selected)]
+                        for peer in order:
+                            m = load(urls[peer.name], query, n, duration)
+                            rounds[peer.name].append(m)
+                            print(
+                                f"  {peer.name:18} {query.name:17} c={n} r={r}: {m.rps:9.0f} req/s"
+                                f"  p50 {m.p50_ms:7.2f} ms  p99 {m.p99_ms:7.2f} ms  errors {m.errors}",
+                                file=sys.stderr,
+                            )
+                    for name, measures in rounds.items():
+                        results[name, query.name, n] = median_measure(measures)
+                        for other, theirs in rounds.items():
+                            per_round = [m.rps / t.rps for m, t in zip(measures, theirs, strict=True) if t.rps]
+                            if per_round:
+                                ratios[name, other, query.name, n] = statistics.median(per_round)
+        table = report(selected, queries, clients, results, answers, duration, ratios, args.rounds)
     print(table)
     if args.out:
         args.out.write_text(table + "\n", encoding="utf-8")
@@ -330,12 +345,32 @@ def peers_names() -> list[Peer]:
     return [Peer(n, [], "") for n in ("kommunmal", "kommunmal-nocache", "oxigraph", "rdflib-endpoint", "ceiling")]
 
 
+def median_measure(measures: list[Measure]) -> Measure:
+    return Measure(
+        statistics.median(m.rps for m in measures),
+        statistics.median(m.p50_ms for m in measures),
+        statistics.median(m.p99_ms for m in measures),
+        sum(m.errors for m in measures),
+    )
+
+
 def report(
-    selected: list[Peer], queries: list[Query], clients: list[int], results: dict, answers: dict, duration: float
+    selected: list[Peer],
+    queries: list[Query],
+    clients: list[int],
+    results: dict,
+    answers: dict,
+    duration: float,
+    ratios: dict | None = None,
+    rounds: int = 1,
 ) -> str:
     names = [p.name for p in selected if not p.constant]
     ceiling = next((p.name for p in selected if p.constant), None)
-    lines = [f"Requests per second (p50 / p99 ms); {duration:g} s per cell, keep-alive clients on loopback.", ""]
+    lines = [
+        f"Requests per second (p50 / p99 ms), medians of {rounds} rounds of {duration:g} s; ratios are medians of "
+        "the per-round ratios. Keep-alive clients on loopback.",
+        "",
+    ]
     head = ["query", "clients", *names]
     if ceiling:
         head.append("ceiling")
@@ -369,7 +404,11 @@ def report(
                         other = results.get((peer, query.name, n))
                     else:
                         continue
-                    row.append(f"{mine.rps / other.rps:.2f}×" if mine and other and other.rps else "–")
+                    other_name = ceiling if peer == "ceiling" else peer
+                    if ratios and (o, other_name, query.name, n) in ratios:
+                        row.append(f"{ratios[o, other_name, query.name, n]:.2f}×")
+                    else:
+                        row.append(f"{mine.rps / other.rps:.2f}×" if mine and other and other.rps else "–")
             lines.append("| " + " | ".join(row) + " |")
     lines += [
         "",

@@ -62,6 +62,11 @@ def template_files(data_dir: Path) -> list[Path]:
     return [root / "organisations.ttl", *sorted(year.glob("*.ttl")), *sorted((year / "texts").glob("*.ttl"))]
 
 
+_CITED_HOSTS = re.compile(
+    r"https?://(?:www\.ostersund\.se|ostersund\.se|web5\.stratsys\.se|ostersund\.app\.stratsys\.com|lagen\.nu|"
+    r"jgy\.se|github\.com|www\.ostersundshem\.se|yumpu\.com|sv\.wikipedia\.org|www\.hyresgastforeningen\.se|"
+    r"www\.destinationostersund\.se|naringsliv\.se)/"
+)
 _SYLLABLES = ("ba", "ke", "lo", "mi", "nu", "ra", "se", "ti", "vo", "ly")
 
 
@@ -83,12 +88,13 @@ def document_text(templates: list[tuple[str, str]], index: int, year: int) -> st
         text = text.replace("id/ostersund", f"id/{slug}")
         text = text.replace(f"budget-{TEMPLATE_YEAR}", f"budget-{year}")
         text = text.replace("data/ostersund/", f"data/{slug}/")
-        text = text.replace("://www.ostersund.se/", f"://{slug}.invalid/").replace(
-            "://ostersund.se/", f"://{slug}.invalid/"
-        )
+        # Web pages the real document cites would be false sources for an invented one: they point into the
+        # reserved .invalid domain instead (the namespaces of the vocabularies and reference data stay).
+        text = _CITED_HOSTS.sub(f"https://{slug}.invalid/", text)
         text = text.replace('"2380"^^km:Kommunkod', f'"{code}"^^km:Kommunkod')
         text = text.replace('"212000-2528"', f'"212000-{code}"')
         text = text.replace("Östersund", name)
+        text = re.sub("ostersund", name.lower(), text, flags=re.IGNORECASE)
         if file_name == "budget.ttl":
             text = re.sub(r'dct:title "Budget', 'dct:title "SYNTETISKA TESTDATA – Budget', text, count=1)
             text += f"\n<id/{slug}/budget-{year}/document> skos:editorialNote {NOTE} .\n"
@@ -109,7 +115,9 @@ def observations(index: int, kpis: list[str]) -> str:
             values.append(KoladaValue(kpi, code, year, "T", value))
         fetched = Fetched(kpi, code, YEARS, [f"urn:x-kommunmal:synthetic:{code}:{kpi}"], values, GENERATED_AT)
         cube = to_cube(fetched, area, BASE, area_label=f"{name} kommun")
-        parts.append(cube.graph.serialize(format="nt"))
+        # Sorted lines: rdflib's N-Triples order follows its hash tables, which change from run to run.
+        lines = cube.graph.serialize(format="nt").splitlines()
+        parts.append("".join(f"{line}\n" for line in sorted(lines) if line.strip()))
     return "".join(parts)
 
 

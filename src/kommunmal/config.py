@@ -46,6 +46,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Queries proved to need at most this many solution steps (query_cost) are evaluated in the server process "
         "without a worker round trip; 0 sends every query to the workers",
     ),
+    Setting(
+        "store_url",
+        "",
+        "SPARQL query endpoint of a remote store (any SPARQL 1.1 server, union default graph); empty: the embedded "
+        "store. `build` then also uploads to store_gsp_url and switches with store_update_url",
+    ),
+    Setting("store_gsp_url", "", "Graph Store HTTP Protocol endpoint of the remote store (for `build`)"),
+    Setting("store_update_url", "", "SPARQL Update endpoint of the remote store (for `build`)"),
     # The catalog's contact point. No functional mailbox of the municipality could be sourced, so the default is a
     # placeholder in the reserved .invalid domain: the data steward must set it before registries harvest /catalog.
     Setting(
@@ -75,6 +83,9 @@ class Settings:
     sparql_cache_bytes: int
     max_body_bytes: int
     sparql_local_work: int
+    store_url: str
+    store_gsp_url: str
+    store_update_url: str
     contact_email: str
     contact_name: str
 

@@ -229,7 +229,7 @@ def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> Que
     """Evaluate and serialize one query; raise QuerySyntaxError or NotAcceptable."""
     started = time.perf_counter()
     result = _evaluate(store, request)
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, ox.QueryTriples) or getattr(result, "is_graph", False):
         name = request.graph_format
         if name is None:
             raise NotAcceptable(
@@ -271,6 +271,8 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
         raise QuerySyntaxError(str(exc)) from None
     except ValueError as exc:  # e.g. an invalid IRI among the protocol's graph IRIs
         raise QuerySyntaxError(str(exc)) from None
+    except TimeoutError as exc:  # a remote store (store_remote) that did not answer in time
+        raise QueryTimeout(str(exc)) from None
 
 
 def _cut_solutions(store: ox.Store, request: QueryRequest, name: str, max_rows: int) -> tuple[bytes, bool]:

@@ -96,6 +96,7 @@ def build(
     staging = _staging(out)
     try:
         release_id = _write(settings, dataset, union, sources, report, staging, say)
+        _upload(settings, staging, release_id, say)
         final = _publish(out, staging, release_id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -117,6 +118,19 @@ def _staging(out: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     staging.chmod(0o755)
     return staging
+
+
+def _upload(settings: Settings, folder: Path, release_id: str, say: Progress) -> None:
+    """With a remote store (setting store_url), put the release's graphs there before `current` is switched."""
+    if not settings.store_url:
+        return
+    from kommunmal.store_remote import upload
+
+    if not settings.store_gsp_url or not settings.store_update_url:
+        raise NotFound("store_url is set: set store_gsp_url and store_update_url too, so that build can upload")
+    say(f"Laddar upp till / uploading to {settings.store_gsp_url} …")
+    count = upload(folder / f"{DUMP_NAME}.nq", release_id, settings.store_gsp_url, settings.store_update_url, say)
+    say(f"\n  {count} grafer på plats / graphs in place")
 
 
 def _publish(out: Path, staging: Path, release_id: str) -> Path:
@@ -152,6 +166,7 @@ def _build_parallel(settings: Settings, out: Path, say: Progress, started: float
         del store
         release_id = digest[:16]
         _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings))
+        _upload(settings, staging, release_id, say)
         final = _publish(out, staging, release_id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from kommunmal.config import Settings
 from kommunmal.release import Release
-from kommunmal.store import Store
+from kommunmal.store import open_store
 from kommunmal.web.routes import analysis, catalog, dumps, linked_data, meta, pages, sparql
 
 # Order matters: fixed paths first, the linked-data catch-alls (/id/…, /doc/…) last.
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.release = release or Release.current(settings.release_dir)
-        app.state.store = Store(app.state.release.store_path)
+        app.state.store = open_store(settings, app.state.release)
         for hook in app.state.startup_hooks:
             await hook(app)
         try:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+import pyoxigraph
 from fastapi import APIRouter
 
 from kommunmal.config import Settings
@@ -75,7 +76,7 @@ async def start(app: Any) -> None:
     """Start the query workers of this app (a startup hook)."""
     settings: Settings = app.state.settings
     stats = store_stats(app.state.release, app.state.store) if settings.sparql_local_work > 0 else None
-    pool = QueryPool(
+    pool: Any = QueryPool(
         app.state.release.store_path,
         workers=settings.sparql_workers,
         timeout_s=settings.sparql_timeout_s,
@@ -85,6 +86,15 @@ async def start(app: Any) -> None:
         stats=stats,
         local_work=settings.sparql_local_work,
     )
+    if settings.store_url:
+        from kommunmal.store_remote import RemotePool
+
+        pool = RemotePool(
+            app.state.store,
+            workers=settings.sparql_workers,
+            timeout_s=settings.sparql_timeout_s,
+            max_rows=settings.sparql_max_rows,
+        )
     if not log.handlers and not logging.getLogger().handlers:
         # Under a bare `uvicorn --factory` nothing configures our logger; the access log must still go somewhere.
         handler = logging.StreamHandler()
@@ -324,7 +334,7 @@ def store_stats(release: Any, store: Any) -> Any:
     if path.is_file():
         return Stats.load(path)
     oxigraph = getattr(store, "oxigraph", None)
-    if oxigraph is None or len(oxigraph) > 500_000:
+    if not isinstance(oxigraph, pyoxigraph.Store) or len(oxigraph) > 500_000:
         log.info("no %s in release %s: every query goes to the workers", STATS_FILE, release.id)
         return None
     return Stats.of_store(oxigraph)

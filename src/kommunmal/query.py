@@ -469,8 +469,16 @@ class QueryPool:
         self.isolation = ""
         self.killed = 0
 
-    async def start(self) -> None:
+    async def start(self, wait: bool = True) -> None:
+        """Start the workers; with `wait=False` they start in the background (queries that need one wait for it,
+        within the time limit) so that a server answers what it can evaluate itself right away."""
         self._idle = asyncio.Queue()
+        if not wait:
+            for _ in range(self.size):
+                task = asyncio.get_running_loop().create_task(self._respawn(None))
+                self._spawning.add(task)
+                task.add_done_callback(self._spawning.discard)
+            return
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
@@ -593,9 +601,10 @@ class QueryPool:
         self._spawning.add(task)
         task.add_done_callback(self._spawning.discard)
 
-    async def _respawn(self, dead: _Worker) -> None:
-        with contextlib.suppress(Exception):
-            await dead.process.wait()
+    async def _respawn(self, dead: _Worker | None) -> None:
+        if dead is not None:
+            with contextlib.suppress(Exception):
+                await dead.process.wait()
         while not self._closed:
             try:
                 worker = await self._spawn()
@@ -605,6 +614,8 @@ class QueryPool:
                 continue
             assert self._idle is not None
             self._idle.put_nowait(worker)
+            if dead is None:
+                log.info("query worker %d ready (%s)", worker.process.pid, self.isolation)
             return
 
     async def _spawn(self) -> _Worker:

@@ -129,7 +129,10 @@ def _upload(settings: Settings, folder: Path, release_id: str, say: Progress) ->
     if not settings.store_gsp_url or not settings.store_update_url:
         raise NotFound("store_url is set: set store_gsp_url and store_update_url too, so that build can upload")
     say(f"Laddar upp till / uploading to {settings.store_gsp_url} …")
-    count = upload(folder / f"{DUMP_NAME}.nq", release_id, settings.store_gsp_url, settings.store_update_url, say)
+    nquads = folder / f"{DUMP_NAME}.nq"
+    count = upload(
+        nquads, release_id, settings.store_gsp_url, settings.store_update_url, say, query_url=settings.store_url
+    )
     say(f"\n  {count} grafer på plats / graphs in place")
 
 

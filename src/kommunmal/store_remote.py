@@ -182,6 +182,7 @@ def upload(
     update_url: str,
     say: Callable[[str], None] = lambda _m: None,
     timeout_s: float = 300.0,
+    query_url: str | None = None,
 ) -> int:
     """Put every named graph of `nquads` on the server, switching them all in one update; returns the count.
 
@@ -198,7 +199,7 @@ def upload(
                 if r.status_code not in (200, 201, 204):
                     raise RemoteError(f"PUT {graph} to {gsp_url} answered {r.status_code}: {r.text.strip()[:300]}")
                 say(f"\r  {done}/{len(graphs)} grafer uppladdade / graphs uploaded")
-            existing = _graphs_on(client, update_url)
+            existing = _graphs_on(client, query_url or update_url)
             moves = [f"MOVE GRAPH <{staging[g]}> TO GRAPH <{g}>" for g in sorted(graphs)]
             drops = [f"DROP SILENT GRAPH <{g}>" for g in sorted(existing - set(graphs)) if not g.startswith(STAGING)]
             r = client.post(update_url, data={"update": " ;\n".join(moves + drops)})
@@ -218,8 +219,7 @@ def upload(
     return len(graphs)
 
 
-def _graphs_on(client: httpx.Client, update_url: str) -> set[str]:
-    query_url = update_url.rsplit("/", 1)[0] + "/query" if update_url.endswith("/update") else update_url
+def _graphs_on(client: httpx.Client, query_url: str) -> set[str]:
     r = client.post(
         query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}, headers={"Accept": _JSON}
     )

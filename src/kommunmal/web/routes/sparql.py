@@ -101,10 +101,13 @@ async def start(app: Any) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
-    await pool.start()
+    # With the in-process path for queries proved cheap, the server answers while the workers start.
+    background = isinstance(pool, QueryPool) and pool.local_store is not None
+    await (pool.start(wait=False) if background else pool.start())
     app.state.query_pool = pool
     app.state.sparql = _Endpoint(settings, app.state.release, app.state.store, pool)
-    log.info("%d query workers started (%s); release %s", pool.workers, pool.isolation, app.state.release.id)
+    state = "starting" if background else f"started ({pool.isolation})"
+    log.info("%d query workers %s; release %s", pool.size, state, app.state.release.id)
 
 
 async def stop(app: Any) -> None:

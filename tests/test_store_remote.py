@@ -28,7 +28,7 @@ pytestmark = [
 ]
 KM = "https://w3id.org/kommunmal/def/kommunmal#"
 GOALS = f"SELECT ?g ?t WHERE {{ ?g a <{KM}Goal> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?t }} ORDER BY ?g ?t"
-PAGES = ["/", "/sdg/11", "/catalog"]
+PAGES = ["/", "/sdg/11", "/catalog", "/doc/ostersund/budget-2024/goal/1.1"]
 
 
 @pytest.fixture(scope="module")

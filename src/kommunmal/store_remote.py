@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class RemoteStore:
         self.path = Path(query_url)  # for messages that name where the store is
         self.timeout_s = timeout_s
         self._client = client or httpx.Client(timeout=timeout_s)
+        self._local = threading.local()
 
     @property
     def oxigraph(self) -> RemoteStore:
@@ -86,10 +88,42 @@ class RemoteStore:
     def quads_for_pattern(self, subject: Any, predicate: Any, obj: Any, graph: Any = None) -> Iterator[ox.Quad]:
         """Quads matching the pattern (None is a wildcard), in the named graphs, as pyoxigraph Quads."""
         terms = {"s": subject, "p": predicate, "o": obj, "g": graph}
+        if isinstance(subject, ox.BlankNode) and predicate is None and obj is None and graph is None:
+            # Blank-node labels hold within one answer only: the blank nodes below a subject came with it.
+            yield from getattr(self._local, "closure", {}).get(subject.value, [])
+            return
+        if any(isinstance(t, ox.BlankNode) for t in terms.values()):
+            return
+        if isinstance(subject, ox.NamedNode) and predicate is None and obj is None and graph is None:
+            yield from self._with_closure(subject)
+            return
         values = " ".join(f"VALUES ?{n} {{ {t} }}" for n, t in terms.items() if t is not None)
         rows = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}")
         for row in rows:
             yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
+
+    def _with_closure(self, subject: ox.NamedNode) -> Iterator[ox.Quad]:
+        """The subject's quads, with those of the blank nodes reachable from it kept for the calls that follow."""
+        # Blank nodes up to three steps below the subject (qualified links, their evidence), through blank nodes only.
+        rows = self.query(
+            f"""SELECT ?s ?p ?o ?g WHERE {{
+  {{ VALUES ?s {{ {subject} }} GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ {subject} ?p1 ?s FILTER(isBlank(?s)) GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ {subject} ?p1 ?b1 . ?b1 ?p2 ?s FILTER(isBlank(?b1) && isBlank(?s)) GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ {subject} ?p1 ?b1 . ?b1 ?p2 ?b2 . ?b2 ?p3 ?s
+           FILTER(isBlank(?b1) && isBlank(?b2) && isBlank(?s)) GRAPH ?g {{ ?s ?p ?o }} }}
+}}"""
+        )
+        closure: dict[str, list[ox.Quad]] = {}
+        own = []
+        for row in rows:
+            quad = ox.Quad(row["s"], row["p"], row["o"], row["g"])
+            if isinstance(row["s"], ox.BlankNode):
+                closure.setdefault(row["s"].value, []).append(quad)
+            else:
+                own.append(quad)
+        self._local.closure = closure
+        yield from own
 
     def named_graphs(self) -> list[str]:
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

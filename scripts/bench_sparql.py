@@ -105,6 +105,32 @@ class Measure:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float = 0.0  # CPU time of the server's process tree per request
+
+
+PIDS: dict[str, int] = {}  # query URL -> server process id
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by `pid` and its live descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parent[int(entry)] = int(fields[1])
+            cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += cpu.get(p, 0.0)
+        todo.extend(c for c, pp in parent.items() if pp == p)
+    return total
 
 
 def free_port() -> int:
@@ -133,6 +159,7 @@ def running(peer: Peer, port: int, log_dir: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{peer.name} did not come up")
             time.sleep(0.1)
+        PIDS[base + peer.path] = process.pid
         yield base + peer.path
     finally:
         process.terminate()
@@ -321,11 +348,15 @@ def main(argv: list[str] | None = None) -> int:
                     for r in range(max(1, args.rounds)):
                         order = selected[r % len(selected) :] + selected[: r % len(selected)]
                         for peer in order:
+                            before = tree_cpu(PIDS[urls[peer.name]])
                             m = load(urls[peer.name], query, n, duration)
+                            used = tree_cpu(PIDS[urls[peer.name]]) - before
+                            m.cpu_us = used / max(1.0, m.rps * duration) * 1e6
                             rounds[peer.name].append(m)
                             print(
                                 f"  {peer.name:18} {query.name:17} c={n} r={r}: {m.rps:9.0f} req/s"
-                                f"  p50 {m.p50_ms:7.2f} ms  p99 {m.p99_ms:7.2f} ms  errors {m.errors}",
+                                f"  p50 {m.p50_ms:7.2f} ms  p99 {m.p99_ms:7.2f} ms  errors {m.errors}"
+                                f"  cpu {m.cpu_us:.0f} us/req",
                                 file=sys.stderr,
                             )
                     for name, measures in rounds.items():
@@ -351,6 +382,7 @@ def median_measure(measures: list[Measure]) -> Measure:
         statistics.median(m.p50_ms for m in measures),
         statistics.median(m.p99_ms for m in measures),
         sum(m.errors for m in measures),
+        statistics.median(m.cpu_us for m in measures),
     )
 
 
@@ -409,6 +441,23 @@ def report(
                         row.append(f"{ratios[o, other_name, query.name, n]:.2f}×")
                     else:
                         row.append(f"{mine.rps / other.rps:.2f}×" if mine and other and other.rps else "–")
+            lines.append("| " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "CPU time of the server's process tree per request (µs; workers included), medians; on a machine whose CPUs"
+        " are shared this is the steadier measure of cost, and its inverse bounds throughput when CPU-bound:",
+        "",
+        "| query | clients | " + " | ".join(names) + " | " + " | ".join(f"oxigraph / {o}" for o in ours) + " |",
+        "|" + "---|" * (2 + len(names) + len(ours)),
+    ]
+    for query in queries:
+        for n in clients:
+            cells = [results.get((name, query.name, n)) for name in names]
+            row = [query.name, str(n)] + [f"{c.cpu_us:,.0f}" if c else "–" for c in cells]
+            theirs = results.get(("oxigraph", query.name, n))
+            for o in ours:
+                mine = results.get((o, query.name, n))
+                row.append(f"{theirs.cpu_us / mine.cpu_us:.2f}×" if theirs and mine and mine.cpu_us else "–")
             lines.append("| " + " | ".join(row) + " |")
     lines += [
         "",

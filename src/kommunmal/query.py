@@ -466,7 +466,7 @@ class QueryPool:
         cache_entry_bytes: int = 1 << 20,
         local_store: ox.Store | None = None,
         stats: Any = None,
-        inline_work: int = 5_000,
+        inline_work: int = 500,
         local_work: int = 200_000,
     ) -> None:
         self.store_path = str(store_path)

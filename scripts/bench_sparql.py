@@ -105,6 +105,32 @@ class Measure:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float = 0.0  # CPU time of the server's process tree per request
+
+
+PIDS: dict[str, int] = {}  # query URL -> server process id
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by `pid` and its live descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parent[int(entry)] = int(fields[1])
+            cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += cpu.get(p, 0.0)
+        todo.extend(c for c, pp in parent.items() if pp == p)
+    return total
 
 
 def free_port() -> int:
@@ -133,6 +159,7 @@ def running(peer: Peer, port: int, log_dir: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{peer.name} did not come up")
             time.sleep(0.1)
+        PIDS[base + peer.path] = process.pid
         yield base + peer.path
     finally:
         process.terminate()
@@ -271,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", help="comma-separated subset of: " + ", ".join(p.name for p in peers_names()))
     parser.add_argument("--queries", help="comma-separated subset of: " + ", ".join(q.name for q in QUERIES))
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds per cell, peers in rotated order; medians are reported"
+    )
     parser.add_argument("--serve-ceiling", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_ceiling:
@@ -300,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         results: dict[tuple[str, str, int], Measure] = {}
+        ratios: dict[tuple[str, str, str, int], float] = {}
         answers: dict[tuple[str, str], str] = {}
         # All servers run at once (idle ones cost nothing) and each cell is measured for every server in turn:
         # a change in the machine's background load then hits all servers alike.
@@ -311,15 +342,30 @@ def main(argv: list[str] | None = None) -> int:
                         answers[peer.name, query.name] = check(urls[peer.name], query)
                     load(urls[peer.name], query, 2, min(1.0, duration / 2))  # warm up
                 for n in clients:
-                    for peer in selected:
-                        m = load(urls[peer.name], query, n, duration)
-                        results[peer.name, query.name, n] = m
-                        print(
-                            f"  {peer.name:18} {query.name:17} c={n}: {m.rps:9.0f} req/s  p50 {m.p50_ms:7.2f} ms"
-                            f"  p99 {m.p99_ms:7.2f} ms  errors {m.errors}",
-                            file=sys.stderr,
-                        )
-        table = report(selected, queries, clients, results, answers, duration)
+                    rounds: dict[str, list[Measure]] = {peer.name: [] for peer in selected}
+                    # The machine is shared: each round measures every peer once, in a rotated order, and the
+                    # ratios are taken per round, so that a burst of background load hits all peers alike.
+                    for r in range(max(1, args.rounds)):
+                        order = selected[r % len(selected) :] + selected[: r % len(selected)]
+                        for peer in order:
+                            before = tree_cpu(PIDS[urls[peer.name]])
+                            m = load(urls[peer.name], query, n, duration)
+                            used = tree_cpu(PIDS[urls[peer.name]]) - before
+                            m.cpu_us = used / max(1.0, m.rps * duration) * 1e6
+                            rounds[peer.name].append(m)
+                            print(
+                                f"  {peer.name:18} {query.name:17} c={n} r={r}: {m.rps:9.0f} req/s"
+                                f"  p50 {m.p50_ms:7.2f} ms  p99 {m.p99_ms:7.2f} ms  errors {m.errors}"
+                                f"  cpu {m.cpu_us:.0f} us/req",
+                                file=sys.stderr,
+                            )
+                    for name, measures in rounds.items():
+                        results[name, query.name, n] = median_measure(measures)
+                        for other, theirs in rounds.items():
+                            per_round = [m.rps / t.rps for m, t in zip(measures, theirs, strict=True) if t.rps]
+                            if per_round:
+                                ratios[name, other, query.name, n] = statistics.median(per_round)
+        table = report(selected, queries, clients, results, answers, duration, ratios, args.rounds)
     print(table)
     if args.out:
         args.out.write_text(table + "\n", encoding="utf-8")
@@ -330,12 +376,33 @@ def peers_names() -> list[Peer]:
     return [Peer(n, [], "") for n in ("kommunmal", "kommunmal-nocache", "oxigraph", "rdflib-endpoint", "ceiling")]
 
 
+def median_measure(measures: list[Measure]) -> Measure:
+    return Measure(
+        statistics.median(m.rps for m in measures),
+        statistics.median(m.p50_ms for m in measures),
+        statistics.median(m.p99_ms for m in measures),
+        sum(m.errors for m in measures),
+        statistics.median(m.cpu_us for m in measures),
+    )
+
+
 def report(
-    selected: list[Peer], queries: list[Query], clients: list[int], results: dict, answers: dict, duration: float
+    selected: list[Peer],
+    queries: list[Query],
+    clients: list[int],
+    results: dict,
+    answers: dict,
+    duration: float,
+    ratios: dict | None = None,
+    rounds: int = 1,
 ) -> str:
     names = [p.name for p in selected if not p.constant]
     ceiling = next((p.name for p in selected if p.constant), None)
-    lines = [f"Requests per second (p50 / p99 ms); {duration:g} s per cell, keep-alive clients on loopback.", ""]
+    lines = [
+        f"Requests per second (p50 / p99 ms), medians of {rounds} rounds of {duration:g} s; ratios are medians of "
+        "the per-round ratios. Keep-alive clients on loopback.",
+        "",
+    ]
     head = ["query", "clients", *names]
     if ceiling:
         head.append("ceiling")
@@ -369,7 +436,28 @@ def report(
                         other = results.get((peer, query.name, n))
                     else:
                         continue
-                    row.append(f"{mine.rps / other.rps:.2f}×" if mine and other and other.rps else "–")
+                    other_name = ceiling if peer == "ceiling" else peer
+                    if ratios and (o, other_name, query.name, n) in ratios:
+                        row.append(f"{ratios[o, other_name, query.name, n]:.2f}×")
+                    else:
+                        row.append(f"{mine.rps / other.rps:.2f}×" if mine and other and other.rps else "–")
+            lines.append("| " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "CPU time of the server's process tree per request (µs; workers included), medians; on a machine whose CPUs"
+        " are shared this is the steadier measure of cost, and its inverse bounds throughput when CPU-bound:",
+        "",
+        "| query | clients | " + " | ".join(names) + " | " + " | ".join(f"oxigraph / {o}" for o in ours) + " |",
+        "|" + "---|" * (2 + len(names) + len(ours)),
+    ]
+    for query in queries:
+        for n in clients:
+            cells = [results.get((name, query.name, n)) for name in names]
+            row = [query.name, str(n)] + [f"{c.cpu_us:,.0f}" if c else "–" for c in cells]
+            theirs = results.get(("oxigraph", query.name, n))
+            for o in ours:
+                mine = results.get((o, query.name, n))
+                row.append(f"{theirs.cpu_us / mine.cpu_us:.2f}×" if theirs and mine and mine.cpu_us else "–")
             lines.append("| " + " | ".join(row) + " |")
     lines += [
         "",

@@ -40,6 +40,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory for cached SPARQL answers (a release never changes); 0 turns the cache off",
     ),
     Setting("max_body_bytes", 1024 * 1024, "Largest request body accepted (413 above)"),
+    Setting(
+        "sparql_local_work",
+        200_000,
+        "Queries proved to need at most this many solution steps (query_cost) are evaluated in the server process "
+        "without a worker round trip; 0 sends every query to the workers",
+    ),
+    Setting(
+        "store_url",
+        "",
+        "SPARQL query endpoint of a remote store (any SPARQL 1.1 server, union default graph); empty: the embedded "
+        "store. `build` then also uploads to store_gsp_url and switches with store_update_url",
+    ),
+    Setting("store_gsp_url", "", "Graph Store HTTP Protocol endpoint of the remote store (for `build`)"),
+    Setting("store_update_url", "", "SPARQL Update endpoint of the remote store (for `build`)"),
     # The catalog's contact point. No functional mailbox of the municipality could be sourced, so the default is a
     # placeholder in the reserved .invalid domain: the data steward must set it before registries harvest /catalog.
     Setting(
@@ -74,6 +88,10 @@ class Settings:
     sparql_workers: int
     sparql_cache_bytes: int
     max_body_bytes: int
+    sparql_local_work: int
+    store_url: str
+    store_gsp_url: str
+    store_update_url: str
     contact_email: str
     catalog_publisher: str
     contact_name: str

@@ -222,13 +222,14 @@ class QueryResult:
     truncated: bool = False
     ms: float = 0.0  # evaluation time in the worker
     cached: bool = False
+    where: str = "worker"  # what evaluated it: "worker", or "inline"/"local" in this process (query_cost)
 
 
 def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> QueryResult:
     """Evaluate and serialize one query; raise QuerySyntaxError or NotAcceptable."""
     started = time.perf_counter()
     result = _evaluate(store, request)
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, ox.QueryTriples) or getattr(result, "is_graph", False):
         name = request.graph_format
         if name is None:
             raise NotAcceptable(
@@ -254,9 +255,17 @@ def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> Que
             max_rows is not None
             and isinstance(result, ox.QuerySolutions)
             and len(body) > max_rows * _MIN_ROW_BYTES[name]
+            and _rows(body, name) > max_rows
         ):
             body, truncated = _cut_solutions(store, request, name, max_rows)
     return QueryResult(body, name, truncated, (time.perf_counter() - started) * 1000)
+
+
+def _timed_execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> tuple[QueryResult, float]:
+    """`execute`, and the CPU seconds this thread spent on it (Oxigraph evaluates on the calling thread)."""
+    started = time.thread_time()
+    result = execute(store, request, max_rows)
+    return result, time.thread_time() - started
 
 
 def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
@@ -272,6 +281,22 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
         raise QuerySyntaxError(str(exc)) from None
     except ValueError as exc:  # e.g. an invalid IRI among the protocol's graph IRIs
         raise QuerySyntaxError(str(exc)) from None
+    except TimeoutError as exc:  # a remote store (store_remote) that did not answer in time
+        raise QueryTimeout(str(exc)) from None
+
+
+def _rows(body: bytes, name: str) -> int:
+    """Solutions in a serialized answer, counted without evaluating again; a cut is needed only above the cap.
+
+    TSV has one line per solution and XML one <result> element (a literal's "<" is escaped); JSON is parsed.
+    CSV may hold line breaks inside quoted values, so it is counted as "maybe over" and cut by the TSV route."""
+    if name == "tsv":
+        return body.count(b"\n") - 1
+    if name == "srx":
+        return body.count(b"<result>")
+    if name == "srj":
+        return len(json.loads(body)["results"]["bindings"])
+    return 1 << 62
 
 
 def _graph_iri(value: str) -> ox.NamedNode:
@@ -432,6 +457,12 @@ class QueryPool:
 
     The store is read-only and a release never changes, so an answer is cached by the request it answers
     (bounded by `cache_bytes`; 0 turns the cache off).
+
+    With `local_store` (this process's read-only handle on the same store) and `stats` (query_cost.Stats of
+    it), a query that query_cost proves cheap skips the worker round trip: a bound of at most `inline_work`
+    is evaluated right on the event loop, one of at most `local_work` in a thread (pyoxigraph releases the GIL
+    while it evaluates). Should one of them ever take longer than a tenth of the time limit, the proof's
+    constant was wrong for this machine: the pool logs it and sends every later query to the workers.
     """
 
     def __init__(
@@ -444,8 +475,18 @@ class QueryPool:
         memory_bytes: int | None = 2 << 30,
         cache_bytes: int = 64 << 20,
         cache_entry_bytes: int = 1 << 20,
+        local_store: ox.Store | None = None,
+        stats: Any = None,
+        inline_work: int = 500,
+        local_work: int = 200_000,
     ) -> None:
         self.store_path = str(store_path)
+        self.local_store = local_store if stats is not None and local_work > 0 else None
+        self.stats = stats
+        self.inline_work = min(inline_work, local_work)
+        self.local_work = local_work
+        self._costs: OrderedDict[str, int | None] = OrderedDict()
+        self._threads: Any = None
         self.size = max(1, workers)
         self.timeout_s = timeout_s
         self.max_rows = max_rows
@@ -461,8 +502,16 @@ class QueryPool:
         self.isolation = ""
         self.killed = 0
 
-    async def start(self) -> None:
+    async def start(self, wait: bool = True) -> None:
+        """Start the workers; with `wait=False` they start in the background (queries that need one wait for it,
+        within the time limit) so that a server answers what it can evaluate itself right away."""
         self._idle = asyncio.Queue()
+        if not wait:
+            for _ in range(self.size):
+                task = asyncio.get_running_loop().create_task(self._respawn(None))
+                self._spawning.add(task)
+                task.add_done_callback(self._spawning.discard)
+            return
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
@@ -476,6 +525,8 @@ class QueryPool:
             with contextlib.suppress(Exception):
                 await worker.process.wait()
         self._all.clear()
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, request: QueryRequest) -> QueryResult:
         """The answer to `request`; raises a QueryError subclass when there is none."""
@@ -483,6 +534,12 @@ class QueryPool:
         if cached is not None:
             self._cache.move_to_end(request)
             return cached
+        if self.local_store is not None:
+            where = self.path(request.query)
+            if where != "worker":
+                result = await self._run_here(request, where)
+                self._remember(request, result)
+                return result
         assert self._idle is not None, "QueryPool.start() was not awaited"
         try:
             async with asyncio.timeout(self.timeout_s):
@@ -510,11 +567,57 @@ class QueryPool:
         self._remember(request, result)
         return result
 
+    def path(self, query: str) -> str:
+        """Where `query` is evaluated: "inline", "local" (proved cheap by query_cost) or "worker"."""
+        if self.local_store is None:
+            return "worker"
+        from kommunmal.query_cost import cost_class, estimate
+
+        if query in self._costs:
+            work = self._costs[query]
+            self._costs.move_to_end(query)
+        else:
+            work = estimate(query, self.stats)
+            self._costs[query] = work
+            if len(self._costs) > 4096:
+                self._costs.popitem(last=False)
+        return cost_class(work, self.inline_work, self.local_work)
+
+    async def _run_here(self, request: QueryRequest, where: str) -> QueryResult:
+        store = self.local_store
+        assert store is not None
+        try:
+            if where == "inline":
+                result, cpu_s = _timed_execute(store, request, self.max_rows)
+            else:
+                if self._threads is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    self._threads = ThreadPoolExecutor(self.size, thread_name_prefix="sparql-local")
+                loop = asyncio.get_running_loop()
+                result, cpu_s = await loop.run_in_executor(self._threads, _timed_execute, store, request, self.max_rows)
+        except QueryError:
+            raise
+        except Exception as exc:
+            raise QueryFailed(f"{type(exc).__name__}: {exc}") from None
+        # The proof bounds work, so the check is on the CPU time of the evaluating thread: a busy machine that
+        # delays the answer does not make the query more expensive.
+        if cpu_s > self.timeout_s / 10 and self.local_store is not None:
+            self.local_store = None
+            log.warning(
+                "a query proved cheap took %.2f s of CPU here; all queries now go to the workers: %s",
+                cpu_s,
+                " ".join(request.query.split())[:200],
+            )
+        return QueryResult(result.body, result.format, result.truncated, result.ms, where=where)
+
     def _remember(self, request: QueryRequest, result: QueryResult) -> None:
         size = len(result.body) + len(request.query)
         if size > self.cache_entry_bytes or size > self.cache_bytes:
             return
-        self._cache[request] = QueryResult(result.body, result.format, result.truncated, result.ms, cached=True)
+        self._cache[request] = QueryResult(
+            result.body, result.format, result.truncated, result.ms, cached=True, where=result.where
+        )
         self._cached_bytes += size
         while self._cached_bytes > self.cache_bytes:
             old, entry = self._cache.popitem(last=False)
@@ -530,9 +633,10 @@ class QueryPool:
         self._spawning.add(task)
         task.add_done_callback(self._spawning.discard)
 
-    async def _respawn(self, dead: _Worker) -> None:
-        with contextlib.suppress(Exception):
-            await dead.process.wait()
+    async def _respawn(self, dead: _Worker | None) -> None:
+        if dead is not None:
+            with contextlib.suppress(Exception):
+                await dead.process.wait()
         while not self._closed:
             try:
                 worker = await self._spawn()
@@ -542,6 +646,8 @@ class QueryPool:
                 continue
             assert self._idle is not None
             self._idle.put_nowait(worker)
+            if dead is None:
+                log.info("query worker %d ready (%s)", worker.process.pid, self.isolation)
             return
 
     async def _spawn(self) -> _Worker:

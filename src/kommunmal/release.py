@@ -31,6 +31,7 @@ from kommunmal.dataset import Source, load, union_graph
 from kommunmal.errors import NotConformant, NotFound
 from kommunmal.formats import FORMATS
 from kommunmal.iris import Iris
+from kommunmal.query_cost import STATS_FILE, Stats
 from kommunmal.validation import Report, load_shapes, validate
 
 DUMP_NAME = "kommunmal"
@@ -69,11 +70,20 @@ class Release:
         return cls(link.resolve())
 
 
-def build(settings: Settings, out: Path | None = None, progress: Progress | None = None) -> tuple[Release, Report]:
-    """Load and validate the sources; write a release only if they conform. Raises NotConformant otherwise."""
+def build(
+    settings: Settings, out: Path | None = None, progress: Progress | None = None, *, parallel: bool | None = None
+) -> tuple[Release, Report]:
+    """Load and validate the sources; write a release only if they conform. Raises NotConformant otherwise.
+
+    With more than one document folder (data/<kommun>/…), or `parallel=True`, the documents are validated
+    each on its own in parallel and streamed into the store (kommunmal.release_parallel)."""
     say = progress or (lambda _msg: None)
     out = Path(out or settings.release_dir)
     started = time.monotonic()
+    if parallel is None:
+        parallel = _document_folders(settings) > 1
+    if parallel:
+        return _build_parallel(settings, out, say, started)
     say("Läser källor / reading sources …")
     dataset, sources = load(settings)
     say(f"  {len(sources)} filer, {len(dataset)} tripplar / files, triples")
@@ -83,18 +93,84 @@ def build(settings: Settings, out: Path | None = None, progress: Progress | None
     if not report.conforms:
         raise NotConformant(report.text())
     say(f"  konform, {len(report.warnings)} varningar / conforms, warnings")
+    staging = _staging(out)
+    try:
+        release_id = _write(settings, dataset, union, sources, report, staging, say)
+        _upload(settings, staging, release_id, say)
+        final = _publish(out, staging, release_id)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    say(f"Release {release_id} klar på {time.monotonic() - started:.1f} s / ready: {final}")
+    return Release(final), report
+
+
+def _document_folders(settings: Settings) -> int:
+    root = Path(settings.data_dir)
+    if not root.is_dir():
+        return 0
+    return sum(1 for p in root.iterdir() if p.is_dir() and p.name != "reference" and not p.name.startswith("."))
+
+
+def _staging(out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "releases").mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     staging.chmod(0o755)
+    return staging
+
+
+def _upload(settings: Settings, folder: Path, release_id: str, say: Progress) -> None:
+    """With a remote store (setting store_url), put the release's graphs there before `current` is switched."""
+    if not settings.store_url:
+        return
+    from kommunmal.store_remote import upload
+
+    if not settings.store_gsp_url or not settings.store_update_url:
+        raise NotFound("store_url is set: set store_gsp_url and store_update_url too, so that build can upload")
+    say(f"Laddar upp till / uploading to {settings.store_gsp_url} …")
+    nquads = folder / f"{DUMP_NAME}.nq"
+    count = upload(
+        nquads, release_id, settings.store_gsp_url, settings.store_update_url, say, query_url=settings.store_url
+    )
+    say(f"\n  {count} grafer på plats / graphs in place")
+
+
+def _publish(out: Path, staging: Path, release_id: str) -> Path:
+    final = out / "releases" / release_id
+    if final.exists():
+        shutil.rmtree(staging)
+    else:
+        staging.rename(final)
+    _point_current(out, final)
+    return final
+
+
+def _build_parallel(settings: Settings, out: Path, say: Progress, started: float) -> tuple[Release, Report]:
+    from kommunmal import release_parallel as rp
+
+    staging = _staging(out)
     try:
-        release_id = _write(settings, dataset, union, sources, report, staging, say)
-        final = out / "releases" / release_id
-        if final.exists():
-            shutil.rmtree(staging)
-        else:
-            staging.rename(final)
-        _point_current(out, final)
+        report, sources, digest, graphs = rp.build_units(settings, staging, say)
+        say(f"  konform, {len(report.warnings)} varningar / conforms, warnings ({time.monotonic() - started:.0f} s)")
+        say("Laddar den inbäddade lagringen / loading the embedded store …")
+        store = pyoxigraph.Store(str(staging / "store"))
+        store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.optimize()
+        Stats.of_store(store).save(staging / STATS_FILE)
+        say(f"  {len(store)} kvader / quads ({time.monotonic() - started:.0f} s)")
+        say("Skriver dumpar och VoID / writing dumps and VoID …")
+        rp.write_dumps(staging, store, _prefixes(settings))
+        void = rp.describe_store(settings, store, sources, graphs)
+        void.serialize(destination=staging / "void.ttl", format="turtle", encoding="utf-8")
+        report.graph.serialize(destination=staging / "validation.ttl", format="turtle", encoding="utf-8")
+        triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
+        quads = len(store)
+        del store
+        release_id = digest[:16]
+        _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings))
+        _upload(settings, staging, release_id, say)
+        final = _publish(out, staging, release_id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -121,7 +197,8 @@ def _write(
         source = dataset if fmt.kind == "dataset" else union
         source.serialize(destination=target, format=fmt.rdflib, encoding="utf-8")
         say(f"  {target.name}")
-    quad_count = sum(1 for line in (folder / f"{DUMP_NAME}.nq").read_bytes().splitlines() if line.strip())
+    with (folder / f"{DUMP_NAME}.nq").open("rb") as nq:
+        quad_count = sum(1 for line in nq if line.strip())
     digest = content_digest(dataset)
     release_id = digest[:16]
     void = describe(settings, dataset, sources, union)
@@ -131,11 +208,28 @@ def _write(
     store = pyoxigraph.Store(str(folder / "store"))
     store.bulk_load(path=str(folder / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     store.optimize()
+    Stats.of_store(store).save(folder / STATS_FILE)
     del store
+    _finish(settings, folder, say, release_id, digest, len(union), quad_count, sources, len(report.warnings))
+    return release_id
+
+
+def _finish(
+    settings: Settings,
+    folder: Path,
+    say: Progress,
+    release_id: str,
+    digest: str,
+    triples: int,
+    quads: int,
+    sources: list[Source],
+    warnings: int,
+) -> None:
+    """The extras, then SHA256SUMS and release.json: the last files of a release folder."""
     for extra in release_extras():
         extra(settings, folder, say)
     files = sorted(p for p in folder.iterdir() if p.is_file())
-    sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    sums = {p.name: _sha256(p) for p in files}
     (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sums.items()), encoding="utf-8")
     meta = {
         "id": release_id,
@@ -143,14 +237,21 @@ def _write(
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "kommunmal_version": __version__,
         "base_iri": settings.base_iri,
-        "triples": len(union),
-        "quads": quad_count,
+        "triples": triples,
+        "quads": quads,
         "graphs": {str(s.graph): {"file": s.path.name, "role": s.role} for s in sources},
-        "warnings": len(report.warnings),
+        "warnings": warnings,
         "files": {n: {"sha256": h, "bytes": (folder / n).stat().st_size} for n, h in sums.items()},
     }
     (folder / "release.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return release_id
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def release_extras() -> tuple[Extra, ...]:

@@ -46,3 +46,12 @@ class Store:
 
     def __len__(self) -> int:
         return len(self._store)
+
+
+def open_store(settings: Any, release: Any) -> Any:
+    """The store a server reads: the release's embedded store, or the SPARQL server at setting `store_url`."""
+    if getattr(settings, "store_url", ""):
+        from kommunmal.store_remote import RemoteStore
+
+        return RemoteStore(settings.store_url, timeout_s=max(30.0, settings.sparql_timeout_s))
+    return Store(release.store_path)

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from kommunmal import integrity
 from kommunmal.config import Settings
 from kommunmal.release import Release
-from kommunmal.store import Store
+from kommunmal.store import open_store
 from kommunmal.web import http
 from kommunmal.web.routes import across, analysis, catalog, dumps, linked_data, meta, pages, query_page, sparql
 from kommunmal.web.routes import compare as compare_routes
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.release = release or integrity.choose(settings.release_dir).release
-        app.state.store = Store(app.state.release.store_path)
+        app.state.store = open_store(settings, app.state.release)
         for hook in app.state.startup_hooks:
             await hook(app)
         try:

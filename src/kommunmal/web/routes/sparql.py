@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pyoxigraph
 from fastapi import APIRouter
 
 from kommunmal.config import Settings
@@ -74,23 +75,39 @@ class ProtocolError(Exception):
 async def start(app: Any) -> None:
     """Start the query workers of this app (a startup hook)."""
     settings: Settings = app.state.settings
-    pool = QueryPool(
+    stats = store_stats(app.state.release, app.state.store) if settings.sparql_local_work > 0 else None
+    pool: Any = QueryPool(
         app.state.release.store_path,
         workers=settings.sparql_workers,
         timeout_s=settings.sparql_timeout_s,
         max_rows=settings.sparql_max_rows,
         cache_bytes=settings.sparql_cache_bytes,
+        local_store=getattr(app.state.store, "oxigraph", None),
+        stats=stats,
+        local_work=settings.sparql_local_work,
     )
+    if settings.store_url:
+        from kommunmal.store_remote import RemotePool
+
+        pool = RemotePool(
+            app.state.store,
+            workers=settings.sparql_workers,
+            timeout_s=settings.sparql_timeout_s,
+            max_rows=settings.sparql_max_rows,
+        )
     if not log.handlers and not logging.getLogger().handlers:
         # Under a bare `uvicorn --factory` nothing configures our logger; the access log must still go somewhere.
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
-    await pool.start()
+    # With the in-process path for queries proved cheap, the server answers while the workers start.
+    background = isinstance(pool, QueryPool) and pool.local_store is not None
+    await (pool.start(wait=False) if background else pool.start())
     app.state.query_pool = pool
     app.state.sparql = _Endpoint(settings, app.state.release, app.state.store, pool)
-    log.info("%d query workers started (%s); release %s", pool.workers, pool.isolation, app.state.release.id)
+    state = "starting" if background else f"started ({pool.isolation})"
+    log.info("%d query workers %s; release %s", pool.size, state, app.state.release.id)
 
 
 async def stop(app: Any) -> None:
@@ -297,13 +314,33 @@ async def _handle(
     out = [
         (b"content-type", _content_type(fmt)),
         *common,
-        (b"server-timing", f"query;dur={result.ms:.2f}{';desc=cached' if result.cached else ''}".encode()),
+        (b"server-timing", _timing(result)),
     ]
     if result.truncated:
         rows = ep.settings.sparql_max_rows
         out.append((b"x-kommunmal-truncated", b"true"))
         out.append((b"warning", f'199 kommunmal "result cut at {rows} rows (triples)"'.encode()))
     return 200, result.body, out, query
+
+
+def _timing(result: QueryResult) -> bytes:
+    desc = ("cached " if result.cached else "") + result.where
+    return f'query;dur={result.ms:.2f};desc="{desc}"'.encode()
+
+
+def store_stats(release: Any, store: Any) -> Any:
+    """The release's query_cost.Stats (written by `build`); counted now for an older release with a small store,
+    None (every query to the workers) for a large one."""
+    from kommunmal.query_cost import STATS_FILE, Stats
+
+    path = release.path / STATS_FILE
+    if path.is_file():
+        return Stats.load(path)
+    oxigraph = getattr(store, "oxigraph", None)
+    if not isinstance(oxigraph, pyoxigraph.Store) or len(oxigraph) > 500_000:
+        log.info("no %s in release %s: every query goes to the workers", STATS_FILE, release.id)
+        return None
+    return Stats.of_store(oxigraph)
 
 
 def _without_query(

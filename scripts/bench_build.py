@@ -1,0 +1,162 @@
+"""Benchmark the build and the start of the server at national scale, on the synthetic data of gen_national.py.
+
+For each size (municipalities): generate the data, then
+
+* build        `kommunmal build` (validation of every document in parallel, streaming load, dumps, VoID):
+               wall time and peak memory of the whole process tree (RSS summed over the processes, sampled)
+* peer load    `oxigraph load` of the release's kommunmal.nq into a fresh store: loading alone, no validation
+* serve start  seconds from starting `kommunmal serve` to its first answer on /sparql, beside
+               `oxigraph serve-read-only` on the same store
+
+    .venv/bin/python scripts/bench_build.py --sizes 1,29 --out build-bench.md
+
+The machine may be shared: the figures of one run are comparable with each other, not with another day's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
+    """(seconds, peak tree RSS in bytes, exit code) of a command."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.1)
+    if process.returncode:
+        sys.stderr.write(process.stderr.read().decode(errors="replace")[-3000:])
+    return time.monotonic() - started, peak, process.returncode
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def time_to_answer(command: list[str], url: str, env: dict[str, str] | None = None) -> float:
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.monotonic() - started < 120:
+            try:
+                if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.TransportError:
+                time.sleep(0.02)
+        return float("nan")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1,29", help="municipalities, comma-separated (e.g. 1,29,290)")
+    parser.add_argument("--out", type=Path, help="also write the Markdown table here")
+    parser.add_argument(
+        "--keep", type=Path, help="work in this folder and keep the data and releases (for bench_sparql)"
+    )
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
+        tmp = str(args.keep) if args.keep else scratch
+        for size in [int(s) for s in args.sizes.split(",")]:
+            data, out = Path(tmp) / f"data-{size}", Path(tmp) / f"build-{size}"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(Path(tmp) / f"peer-{size}", ignore_errors=True)
+            subprocess.run([sys.executable, str(HERE / "gen_national.py"), "--size", str(size), "--out", str(data)])
+            env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
+            env["KOMMUNMAL_DATA_DIR"] = str(data)
+            seconds, peak, code = measured([str(BIN / "kommunmal"), "build", "-q", "--out", str(out)], env)
+            if code:
+                print(f"build of size {size} failed (exit {code})", file=sys.stderr)
+                return 1
+            release = (out / "current").resolve()
+            quads = sum(1 for _ in (release / "kommunmal.nq").open("rb"))
+            peer_store = Path(tmp) / f"peer-{size}"
+            peer_s, peer_peak, _ = measured(
+                [str(BIN / "oxigraph"), "load", "--location", str(peer_store), "--file", str(release / "kommunmal.nq")]
+            )
+            port = free_port()
+            serve_env = env | {"KOMMUNMAL_RELEASE_DIR": str(out), "KOMMUNMAL_PUBLIC_URL": f"http://127.0.0.1:{port}/"}
+            ours = time_to_answer(
+                [str(BIN / "kommunmal"), "serve", "--port", str(port)], f"http://127.0.0.1:{port}/sparql", serve_env
+            )
+            port = free_port()
+            theirs = time_to_answer(
+                [
+                    str(BIN / "oxigraph"),
+                    "serve-read-only",
+                    "--location",
+                    str(release / "store"),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                ],
+                f"http://127.0.0.1:{port}/query",
+            )
+            row = (size, quads, seconds, peak, peer_s, peer_peak, ours, theirs)
+            rows.append(row)
+            print(
+                f"size {size}: {quads} quads, build {seconds:.1f} s peak {peak / 2**20:.0f} MiB; oxigraph load "
+                f"{peer_s:.1f} s peak {peer_peak / 2**20:.0f} MiB; serve answers after {ours:.2f} s "
+                f"(oxigraph {theirs:.2f} s)",
+                file=sys.stderr,
+            )
+    lines = [
+        "| municipalities | quads | build + validation | peak memory | oxigraph load (peer) | peer peak "
+        "| serve answers after | oxigraph serve answers after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for size, quads, seconds, peak, peer_s, peer_peak, ours, theirs in rows:
+        lines.append(
+            f"| {size} | {quads:,} | {seconds:.1f} s | {peak / 2**20:.0f} MiB | {peer_s:.1f} s | "
+            f"{peer_peak / 2**20:.0f} MiB | {ours:.2f} s | {theirs:.2f} s |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    if args.out:
+        args.out.write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""National scale: the synthetic generator (deterministic, marked synthetic, valid) and the parallel, streaming
+build of many goal documents with its cross-document check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from kommunmal.config import Settings
+from kommunmal.documents import documents, resolve
+from kommunmal.errors import NotConformant
+from kommunmal.query_cost import STATS_FILE
+from kommunmal.release import build
+from kommunmal.sparql_source import StoreSource
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def generate(size: int, out: Path) -> Path:
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_national.py"), "--size", str(size), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(1, tmp_path_factory.mktemp("national"))
+
+
+def test_generator_output_is_deterministic_and_marked_synthetic(national: Path, tmp_path: Path) -> None:
+    again = generate(1, tmp_path / "again")
+    first = national / "syntet-9001" / "2024.ttl"
+    assert first.read_bytes() == (again / "syntet-9001" / "2024.ttl").read_bytes()
+    text = first.read_text(encoding="utf-8")
+    assert text.startswith("# SYNTETISKA TESTDATA")
+    assert "SYNTETISKA TESTDATA – Budget 2024" in text
+    body = text.split("\n", 2)[2]  # after the two warning lines, which name the template
+    assert "ostersund" not in body.lower() and "Östersund" not in body and "stratsys.se" not in body
+
+
+def test_smallest_size_builds_in_parallel_and_serves_its_document(
+    national: Path, settings: Settings, tmp_path: Path
+) -> None:
+    release, report = build(settings.with_(data_dir=national), tmp_path / "out", parallel=True)
+    assert report.conforms
+    source = StoreSource.for_release(release, settings.vocab)
+    store = source.store
+    doc = resolve(source, "9001/2024")
+    assert doc.key == "syntet-9001/2024" and doc.goals == 8
+    assert [d.key for d in documents(source)] == ["syntet-9001/2024"]
+    observations = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }")
+    assert int(next(iter(observations))["n"].value) == 20 * 10
+    nquads = Dataset().parse(release.dump("nquads"), format="nquads")
+    assert len(nquads) == len(store) == release.meta["quads"]
+    assert (release.path / STATS_FILE).is_file() and release.meta["warnings"] == len(report.warnings)
+
+
+def test_a_document_describing_another_municipality_is_refused(settings: Settings, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for name, subject in (("alfa", "alfa/x"), ("beta", "alfa/y")):
+        (data / name).mkdir(parents=True)
+        (data / name / "2024.ttl").write_text(
+            f'<https://w3id.org/kommunmal/id/{subject}> <http://www.w3.org/2000/01/rdf-schema#label> "{name}" .\n',
+            encoding="utf-8",
+        )
+    out = tmp_path / "out"
+    with pytest.raises(NotConformant, match=r"beta: .*another unit's namespace: .*id/alfa/y"):
+        build(settings.with_(data_dir=data), out)
+    assert not (out / "current").exists()

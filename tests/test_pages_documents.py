@@ -31,13 +31,14 @@ def test_home_lists_the_municipality_and_both_documents(two: TestClient) -> None
     assert data["single"] is None
     [m] = data["municipalities"]
     assert m["label"] == "Östersunds kommun" and m["kommunkod"] == "2380"
-    assert [d["key"] for d in m["documents"]] == [NEW, OLD], "newest first"
+    keys = [d["key"] for d in m["documents"]]
+    assert {NEW, OLD} <= set(keys) and keys == sorted(keys, reverse=True), "newest first"
     html = two.get("/", headers={"accept": BROWSER}).text
     for d in m["documents"]:
         href = "/doc/" + d["iri"].split("/id/", 1)[1]
         assert f'href="{href}"' in html
         page = two.get(href, headers={"accept": BROWSER})
-        assert page.status_code == 200 and page.text.count('class="goal-card"') == 8
+        assert page.status_code == 200 and page.text.count('class="goal-card"') == d["goals"]
 
 
 def test_first_document_keeps_its_iris(two: TestClient) -> None:

@@ -29,7 +29,7 @@ def iris(index: SearchIndex, query: str, **filters: tuple[str, ...]) -> list[str
     return [h.iri for h in index.search(query, limit=1000, **filters).hits]
 
 
-def test_the_release_carries_the_index_and_its_checksum(release: Release) -> None:
+def test_the_release_carries_the_index_and_its_checksum(release: Release, store, settings) -> None:
     path = release.path / INDEX_FILE
     assert path.is_file()
     assert INDEX_FILE in (release.path / "SHA256SUMS").read_text(encoding="utf-8")
@@ -38,7 +38,9 @@ def test_the_release_carries_the_index_and_its_checksum(release: Release) -> Non
         goals = db.execute("SELECT COUNT(*) FROM entry WHERE kind = 'goal'").fetchone()[0]
     for kind in ("goal", "paragraph", "statement", "action", "organisation", "sdg-goal", "sdg-target", "indicator"):
         assert kinds.get(kind, 0) > 0, kind
-    assert goals == 8 and kinds["sdg-goal"] == 17 and kinds["sdg-target"] == 169
+    in_store = store.query(f"PREFIX km: <{settings.vocab}> SELECT (COUNT(?g) AS ?n) WHERE {{ ?g a km:Goal }}")
+    assert goals == int(next(iter(in_store))["n"].value)
+    assert kinds["sdg-goal"] == 17 and kinds["sdg-target"] == 169
 
 
 @pytest.mark.parametrize(
@@ -93,8 +95,9 @@ def test_facets_count_and_narrow(index: SearchIndex) -> None:
     assert sum(kinds.values()) == results.total
     assert [h.kind for h in results.hits].count("action") == kinds["action"]
     documents = results.facets["document"]
-    assert [d.value for d in documents] == [B24 + "document"]
-    assert documents[0].label.startswith("Budget 2024")
+    assert B24 + "document" in [d.value for d in documents]
+    assert all(d.label.startswith("Budget ") for d in documents)
+    assert sum(d.count for d in documents) <= results.total
 
     actions = index.search("kultur", kinds=("action",), limit=1000)
     assert actions.total == kinds["action"] and {h.kind for h in actions.hits} == {"action"}

@@ -202,7 +202,8 @@ def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph
     about nodes written in the given files (and unknown terms used there) are reported.
 
     A given file stands in for the source it is a copy of: the same file, the file at the same path below the data
-    or ontology folder (a copy of the data folder), or else the only source with the same file name. Raises
+    or ontology folder (a copy of the data folder), or else the source with the same file name (of several, the
+    one it shares the most lines with). Raises
     SourceError for files that cannot be read or parsed.
     """
     given = discover(settings, paths)
@@ -230,8 +231,17 @@ def _counterpart(settings: Settings, path: Path, context: list[Source]) -> Path 
                 continue
             if path.parts[-len(rel.parts) :] == rel.parts:
                 return candidate
-    same_name = [p for p in paths if p.name == path.name]
-    return same_name[0] if len(same_name) == 1 else None
+    same_name = sorted(p for p in paths if p.name == path.name)
+    if len(same_name) <= 1:
+        return same_name[0] if same_name else None
+    # Several sources share the name (goals.ttl of each year): the copy stands in for the one it shares most lines
+    # with, when that one is clearly ahead.
+    mine = set(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    shared = sorted(
+        ((len(mine & set(p.read_text(encoding="utf-8", errors="replace").splitlines())), p) for p in same_name),
+        reverse=True,
+    )
+    return shared[0][1] if shared[0][0] > shared[1][0] else None
 
 
 def _file(where: str) -> str:

@@ -13,7 +13,10 @@ from browsing import SHOTS
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 VOCAB = "https://w3id.org/kommunmal/def/kommunmal#"
-GOALS = f"PREFIX km: <{VOCAB}>\nSELECT ?goal WHERE {{ ?goal a km:Goal }} ORDER BY ?goal"
+GOALS = (
+    f'PREFIX km: <{VOCAB}>\nSELECT ?goal WHERE {{ ?goal a km:Goal FILTER(CONTAINS(STR(?goal), "budget-2024")) }} '
+    "ORDER BY ?goal"
+)
 SDGS = "PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>\nSELECT ?sdg WHERE { ?sdg a sdgo:Goal } ORDER BY ?sdg"
 
 

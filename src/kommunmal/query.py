@@ -99,9 +99,16 @@ class Overloaded(QueryError):
 
 
 class QueryFailed(QueryError):
-    """The evaluation failed (e.g. its worker ran out of memory)."""
+    """The evaluation failed for a reason of its own (an engine error)."""
 
     status = 500
+
+
+class QueryTooLarge(QueryError):
+    """The query needed more memory than a worker may use; its worker stopped and was replaced. Like the time
+    limit, a per-query resource limit: 503, and the message says to narrow the query."""
+
+    status = 503
 
 
 # --- inspection ---------------------------------------------------------------------------------------------
@@ -364,6 +371,8 @@ def worker_main() -> None:
             out.write(_message(meta, result.body))
         except QueryError as exc:
             out.write(_message({"error": type(exc).__name__, "message": str(exc)}))
+        except MemoryError:
+            out.write(_message({"error": "QueryTooLarge", "message": "the query needed more memory than allowed"}))
         except Exception as exc:  # the worker survives any single bad query
             out.write(_message({"error": "QueryFailed", "message": f"{type(exc).__name__}: {exc}"}))
 
@@ -554,7 +563,10 @@ class QueryPool:
             raise QueryTimeout(f"the query ran longer than the limit of {self.timeout_s:g} s and was stopped") from None
         except (asyncio.IncompleteReadError, ConnectionError):  # the worker died (killed, out of memory)
             self._replace(worker)
-            raise QueryFailed("the query worker stopped (the query needed more memory than allowed?)") from None
+            raise QueryTooLarge(
+                "the query needed more memory than a query worker may use and was stopped; narrow it (LIMIT, fewer "
+                "joins, no ORDER BY over a cross product)"
+            ) from None
         except BaseException:
             # Cancelled mid-call: the worker's state is unknown.
             self._replace(worker)
@@ -679,5 +691,5 @@ class QueryPool:
 
 
 _ERRORS: dict[str, type[QueryError]] = {
-    cls.__name__: cls for cls in (QueryRefused, QuerySyntaxError, NotAcceptable, QueryFailed)
+    cls.__name__: cls for cls in (QueryRefused, QuerySyntaxError, NotAcceptable, QueryFailed, QueryTooLarge)
 }

@@ -45,10 +45,7 @@ def scoped(data: GoalData, goals: set[str]) -> GoalData:
         data,
         goals=[g for g in data.goals if g.iri in goals],
         links={layer: {g: items for g, items in per.items() if g in goals} for layer, per in data.links.items()},
-        sides={
-            item: (frozenset(one & goals), frozenset(other & goals))
-            for item, (one, other) in data.sides.items()
-        },
+        sides={item: (frozenset(one & goals), frozenset(other & goals)) for item, (one, other) in data.sides.items()},
     )
 
 

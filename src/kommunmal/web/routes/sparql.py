@@ -13,7 +13,8 @@ Responses:
 * 400 syntax errors (the parser's message with line:column), SERVICE, update operations sent as a query,
   several `query` parameters, text that is not UTF-8; 403 `update` requests (the endpoint is read-only);
   405 other methods (with Allow); 413 bodies over the limit (not read whole); 415 other body media types;
-  503 with Retry-After when a query passed the time limit (its worker is killed) or no worker became free.
+  503 with Retry-After when a query passed the time or memory limit (its worker is killed and replaced) or no
+  worker became free.
 * ETag from the release checksum and the request; If-None-Match answers 304. CORS `*` without credentials.
 """
 

@@ -97,10 +97,10 @@ def paths(url: str) -> tuple[list[tuple[str, int]], list[str]]:
         mix.append((page, 2))
     mix.append(("/dumps/kommunmal.ttl", 1))
     mix.append(("/dumps/kommunmal.nq", 1))
-    if httpx.get(url + "sok", params={"q": "mål"}, timeout=30).status_code == 200:
-        mix += [("/sok?q=" + quote(w), 2) for w in SEARCH_WORDS]
+    if httpx.get(url + "search", params={"q": "mål"}, timeout=30).status_code == 200:
+        mix += [("/search?q=" + quote(w), 2) for w in SEARCH_WORDS]
     else:
-        notes.append("/sok is not served by this version: searches left out of the mix")
+        notes.append("/search is not served by this version: searches left out of the mix")
     for path, _ in mix:
         status = httpx.get(url + path.lstrip("/"), timeout=60).status_code
         if status >= 400:

@@ -31,14 +31,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib import Dataset, Graph, URIRef
 
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, discover, parse_file
 from kommunmal.errors import NotConformant
 from kommunmal.formats import FORMATS
-from kommunmal.iris import Iris
 from kommunmal.validation import Report, Result, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -209,7 +207,7 @@ def _distinct(triples) -> object:
 
 def describe_store(settings: Settings, store: pyoxigraph.Store, sources: list[Source], graphs: dict) -> Graph:
     """The VoID description of `release.describe`, counted in the store instead of an rdflib graph."""
-    from kommunmal.release import DUMP_FORMATS
+    from kommunmal.release import void_graph
     from kommunmal.sparql_source import query_text
 
     def rows(name: str) -> list[dict[str, str]]:
@@ -217,39 +215,12 @@ def describe_store(settings: Settings, store: pyoxigraph.Store, sources: list[So
         names = [v.value for v in result.variables]
         return [{n: s[n].value for n in names if s[n] is not None} for s in result]
 
-    iris = Iris(settings.base_iri)
-    g = Graph()
-    g.bind("void", VOID)
-    g.bind("dct", DCTERMS)
-    ds = URIRef(iris.dataset)
-    g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, DCTERMS.title, Literal("Kommunövergripande mål som länkade data", lang="sv")))
-    g.add((ds, DCTERMS.title, Literal("Municipal overarching goals as linked data", lang="en")))
-    g.add((ds, VOID.sparqlEndpoint, URIRef(iris.sparql)))
-    g.add((ds, VOID.uriSpace, Literal(settings.base_iri + "id/")))
-    for name in DUMP_FORMATS:
-        g.add((ds, VOID.dataDump, URIRef(iris.dump(FORMATS[name].extension))))
     counts = rows("void_counts")[0]
-    g.add((ds, VOID.triples, Literal(int(counts["triples"]), datatype=XSD.integer)))
-    g.add((ds, VOID.entities, Literal(int(counts["entities"]), datatype=XSD.integer)))
-    for vocab in (
-        "http://www.w3.org/2004/02/skos/core#",
-        "http://www.w3.org/ns/org#",
-        "http://www.w3.org/ns/prov#",
-        "http://purl.org/dc/terms/",
-        "http://metadata.un.org/sdg/ontology#",
-        settings.vocab,
-    ):
-        g.add((ds, VOID.vocabulary, URIRef(vocab)))
-    for source in sources:
-        g.add((ds, VOID.subset, source.graph))
-        g.add((source.graph, RDF.type, VOID.Dataset))
-        g.add((source.graph, VOID.triples, Literal(graphs.get(str(source.graph), 0), datatype=XSD.integer)))
-        g.add((source.graph, DCTERMS.source, Literal(source.path.name)))
-    classes = sorted((row["class"], int(row["entities"])) for row in rows("void_classes"))
-    for index, (cls, count) in enumerate(classes):
-        part = URIRef(f"{iris.dataset}#class-{index}")
-        g.add((ds, VOID.classPartition, part))
-        g.add((part, VOID["class"], URIRef(cls)))
-        g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
-    return g
+    return void_graph(
+        settings,
+        sources,
+        triples=int(counts["triples"]),
+        entities=int(counts["entities"]),
+        graph_triples=graphs,
+        classes=sorted((row["class"], int(row["entities"])) for row in rows("void_classes")),
+    )

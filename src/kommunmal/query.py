@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from kommunmal import rdfxml
 from kommunmal.errors import KommunmalError
-from kommunmal.query_guard import refuse_service
+from kommunmal.query_guard import refuse_service, unescape
 
 log = logging.getLogger("kommunmal.sparql")
 
@@ -132,7 +132,6 @@ _TOKENS = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
@@ -152,30 +151,20 @@ def inspect(query: str) -> QueryInfo:
     """Classify a query; raise QueryRefused for SERVICE (federation) and for update operations."""
     refuse_service(query, QueryRefused)  # on the parser's view of the query: kommunmal.query_guard
     info = _scan(query)
-    if "\\u" in query or "\\U" in query:
+    unescaped = unescape(query)
+    if unescaped != query:
         # Codepoint escapes may stand anywhere in a SPARQL 1.1 query; refuse what the unescaped text hides too.
-        _scan(_UCHAR.sub(lambda m: _unescape(m), query))
+        _scan(unescaped)
     return info
-
-
-def _unescape(match: re.Match) -> str:
-    code = int(match.group(1) or match.group(2), 16)
-    return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
 def _scan(query: str) -> QueryInfo:
     form: str | None = None
     has_dataset = False
     for match in _TOKENS.finditer(query):
-        kind = match.lastgroup
-        if kind == "word":
-            word = match.group().upper()
-        elif kind == "pname":
-            word = (match.group("prefix") or "").upper()
-        else:
+        if match.lastgroup != "word":
             continue
-        if kind != "word":
-            continue
+        word = match.group().upper()
         if form is None and word not in ("BASE", "PREFIX"):
             if word in UPDATE_KEYWORDS:
                 raise QueryRefused(

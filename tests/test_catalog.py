@@ -50,6 +50,11 @@ def catalog(settings: Settings, release: Release) -> Graph:
 
 @pytest.fixture(scope="module")
 def report(catalog: Graph) -> Graph:
+    return dcat_report(catalog)
+
+
+def dcat_report(catalog: Graph) -> Graph:
+    """pySHACL's report on `catalog` against the EU DCAT-AP 3.0.1 and DCAT-AP-SE shapes (skips without them)."""
     if not DCAT_REFERENCE.is_dir():
         pytest.skip(f"the DCAT reference shapes are not beside the checkout ({DCAT_REFERENCE})")
     data = Graph()

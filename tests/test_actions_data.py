@@ -15,6 +15,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from kommunmal.validation import parse_shapes
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/kommunmal/"
 KM = Namespace(BASE + "def/kommunmal#")
@@ -76,7 +78,7 @@ def notation(goal: URIRef) -> str:
 
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
-    return parse(*SHAPE_FILES)
+    return parse_shapes(SHAPE_FILES, BASE)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kommunmal.dataset import parse_file
+from kommunmal.validation import parse_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT.parent / "shared" / "notes" / "domain.md"
@@ -67,7 +68,7 @@ def kos() -> Graph:
 
 @pytest.fixture(scope="module")
 def indicator_shapes() -> Graph:
-    return parse(*SHAPE_FILES)
+    return parse_shapes(SHAPE_FILES, BASE)
 
 
 def validate(data: Graph, shapes: Graph) -> tuple[bool, list[tuple[str, str, str]]]:

@@ -15,6 +15,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from kommunmal.validation import parse_shapes
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/kommunmal/"
 KM = Namespace(BASE + "def/kommunmal#")
@@ -71,7 +73,7 @@ def own(name: str) -> Graph:
 
 @cache
 def shapes() -> Graph:
-    return _parse(ROOT / "shapes" / name for name in MY_SHAPES)
+    return parse_shapes((ROOT / "shapes" / name for name in MY_SHAPES), BASE)
 
 
 def sv(g: Graph, s, p) -> list[str]:

@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kommunmal.dataset import parse_file
-from kommunmal.validation import shape_files, validate
+from kommunmal.validation import parse_shapes, shape_files, validate
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,10 +19,7 @@ BASE = "https://w3id.org/kommunmal/"
 
 
 def _all_shapes() -> Graph:
-    g = Graph()
-    for path in sorted((ROOT / "shapes").glob("*.ttl")):
-        parse_file(path, BASE, g)
-    return g
+    return parse_shapes(sorted((ROOT / "shapes").glob("*.ttl")), BASE)
 
 
 def _required_properties() -> list[tuple[str, str, str, str]]:
@@ -149,11 +146,7 @@ def _base_graph() -> Graph:
 
 @functools.cache
 def _area_shapes(area: str) -> Graph:
-    g = Graph()
-    for name in AREAS[area]:
-        for path in sorted((ROOT / "shapes").glob(f"{name}.*.ttl")):
-            parse_file(path, BASE, g)
-    return g
+    return parse_shapes([p for name in AREAS[area] for p in sorted((ROOT / "shapes").glob(f"{name}.*.ttl"))], BASE)
 
 
 def _example(path: Path) -> tuple[Graph, Graph]:

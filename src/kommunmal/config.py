@@ -41,6 +41,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_body_bytes", 1024 * 1024, "Largest request body accepted (413 above)"),
     Setting(
+        "shacl_engine",
+        "turbo",
+        "SHACL engine of validate and build: turbo (pyshacl-turbo, Rust) or pyshacl (the reference, about 7x slower)",
+    ),
+    Setting(
         "sparql_local_work",
         200_000,
         "Queries proved to need at most this many solution steps (query_cost) are evaluated in the server process "
@@ -88,6 +93,7 @@ class Settings:
     sparql_workers: int
     sparql_cache_bytes: int
     max_body_bytes: int
+    shacl_engine: str
     sparql_local_work: int
     store_url: str
     store_gsp_url: str

@@ -373,7 +373,7 @@ def check_cube(cube: Cube, settings: Settings) -> Report:
     for path in sorted((settings.data_dir / "reference" / "kolada").glob("*.ttl")):
         parse_file(path, settings.base_iri, g)
     g += cube.graph
-    report = validate(g, load_shapes(settings))
+    report = validate(g, load_shapes(settings), engine=settings.shacl_engine)
     ours = {str(s) for s in cube.graph.subjects()}
     report.results = [r for r in report.results if r.focus in ours]
     return report

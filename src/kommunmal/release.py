@@ -89,7 +89,7 @@ def build(
     say(f"  {len(sources)} filer, {len(dataset)} tripplar / files, triples")
     say("Validerar mot SHACL / validating against SHACL …")
     union = union_graph(dataset)
-    report = validate(union, load_shapes(settings), sources, dataset=dataset)
+    report = validate(union, load_shapes(settings), sources, dataset=dataset, engine=settings.shacl_engine)
     if not report.conforms:
         raise NotConformant(report.text())
     say(f"  konform, {len(report.warnings)} varningar / conforms, warnings")

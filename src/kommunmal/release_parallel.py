@@ -94,7 +94,7 @@ def _validate_unit(key: str, sources: list[Source], keys: list[str]) -> UnitResu
         data.add(triple)
     for s, p, o, _g in dataset.quads((None, None, None, None)):
         data.add((s, p, o))
-    report = validate(data, _STATE["shapes"], sources, dataset=dataset)
+    report = validate(data, _STATE["shapes"], sources, dataset=dataset, engine=settings.shacl_engine)
     minted = settings.base_iri + "id/"
     others = {k for k in keys if k != key}
     foreign = sorted(

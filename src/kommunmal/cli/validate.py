@@ -29,6 +29,6 @@ def run(args: argparse.Namespace) -> int:
         report = validate_in_context(s, args.paths)
     else:
         dataset, sources = load(s)
-        report = validate(dataset, load_shapes(s), sources, dataset=dataset)
+        report = validate(dataset, load_shapes(s), sources, dataset=dataset, engine=s.shacl_engine)
     print(report.text(args.lang))
     return 0 if report.conforms else 1

@@ -168,3 +168,14 @@ def test_collective_words_and_genitive_forms_name_known_bodies() -> None:
     assert by_slug["valnamnden"].via == "nämnderna" and by_slug["jamtlands-gymnasieforbund"].via is None
     (other,) = propose(_doc({"1": ["Kommunen ska ta fram ks-rutiner för detta."]}), known_bodies=known).actions
     assert other.bodies == []  # an abbreviation counts only as written, as a whole word
+
+
+def test_an_actions_paragraph_ranks_the_field_its_sentence_leaves_unnamed(matcher: SdgMatcher) -> None:
+    paragraph = "Den psykiska ohälsan bland unga ökar. Detta ska prioriteras."
+    (action,) = propose(_doc({"1": [paragraph]}), matcher).actions
+    assert action.text == "Detta ska prioriteras."
+    health = next(c for c in action.sdg if c.code == "3.4")
+    assert health.matched == () and any(m.startswith("psykisk") for m in health.context_matched)
+    alone = matcher.rank(action.text)
+    assert "3.4" not in [c.code for c in alone]
+    assert [c.code for c in matcher.rank(action.text, context="")] == [c.code for c in alone]

@@ -229,6 +229,17 @@ def bodies_in(sentence: str, known: list[Body]) -> list[Body]:
     return list(found.values())
 
 
+def _paragraphs(doc: ParsedDocument, action: ActionProposal) -> str:
+    """The text of the paragraphs the action's sentences stand in (none for a goal statement's sentence)."""
+    goals = {g.notation: g for g in doc.goals}
+    texts = [
+        goals[e.goal].paragraphs[e.paragraph - 1].text.text
+        for e in action.evidence
+        if e.paragraph and e.goal in goals and e.paragraph <= len(goals[e.goal].paragraphs)
+    ]
+    return " ".join(dict.fromkeys(texts))
+
+
 def _statement_sentences(goal: ParsedGoal) -> list[str]:
     return sentences(goal.statement.text)
 
@@ -298,7 +309,7 @@ def propose(
         if matcher:
             action.sdg = [
                 c
-                for c in matcher.rank(" ".join(e.quote for e in action.evidence))
+                for c in matcher.rank(" ".join(e.quote for e in action.evidence), context=_paragraphs(doc, action))
                 if f"{action.key}--{c.code}" not in withhold
             ]
         action.bodies = [b for b in action.bodies if f"{action.key}--{b.slug}" not in withhold]

@@ -6,9 +6,10 @@ of municipal and SDG terms (sdg_lexicon.tsv beside this module), then, for the w
 FreeDict Swedish-English dictionary (kommunmal.ingest.dictionary; Debian package dict-freedict-swe-eng). The
 English words are ranked against the target texts by TF-IDF cosine similarity (scikit-learn) on Snowball-stemmed
 words (snowballstemmer). The score is that cosine (0..1); the matched words are the Swedish word parts whose English
-words occur, stemmed, in the target's text. Targets about other countries' development ("developing countries",
-"least developed countries", "small island developing States") count half, as a municipality's own commitments
-rarely serve them."""
+words occur, stemmed, in the target's text. An action's sentence is ranked together with its paragraph (the mean of
+the two cosines), as the sentence often names only what is done and the paragraph the field. Targets about other
+countries' development ("developing countries", "least developed countries", "small island developing States")
+count half, as a municipality's own commitments rarely serve them."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ INTERNATIONAL_WEIGHT = 0.5
 # A dictionary word's senses are not chosen for the target texts as the lexicon's are: together they weigh half a
 # lexicon word (chosen from 1, 0.5, 0.25 on the Östersund 2024 curation: 1 lost 3 of its 191 targets, 0.5 none).
 DICTIONARY_WEIGHT = 0.5
+# The weight of an action's paragraph beside its sentence (SdgMatcher.rank). Chosen on the curated links of goals
+# 1.1-1.4 of Östersund 2024 from 0.3, 0.4, 0.5, 0.6, 0.75, 1 (1 put the most in the top 5 there: 64 of 91, 61
+# without the paragraph); on goals 1.5-1.8, not used in choosing, it puts 57 of 100 there (51 without).
+CONTEXT_WEIGHT = 1.0
 # The most frequent Swedish words (wordfreq) are function words ("att", "ska", "vara"): their dictionary senses
 # ("wares", "sheep") would only add noise.
 FUNCTION_WORDS = frozenset(top_n_list("sv", 60))
@@ -45,13 +50,16 @@ _WORD = re.compile(r"[a-zåäöéü-]+", re.IGNORECASE)
 @dataclass(frozen=True)
 class Candidate:
     """One SDG target proposed for a text: `code` such as "16.7", `iri` the KOS IRI, `score` the cosine
-    similarity (0..1), `matched` the Swedish word parts and the English words they matched ("delaktig→inclusion")."""
+    similarity (0..1; with a context, the weighted mean of the text's and the context's), `matched` the Swedish word
+    parts of the text and the English words they matched ("delaktig→inclusion"), `context_matched` the same for the
+    context (the paragraph around an action's sentence)."""
 
     code: str
     iri: str
     score: float
     matched: tuple[str, ...]
     label: str
+    context_matched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,23 +180,48 @@ class SdgMatcher:
         norm = np.linalg.norm(query)
         return query / norm if norm else query
 
-    def rank(self, swedish: str, top: int = 5) -> list[Candidate]:
-        """The `top` targets most similar to `swedish`, best first; empty when no word of the text is translated
-        or no target shares a word with it."""
+    def rank(self, swedish: str, top: int = 5, context: str = "") -> list[Candidate]:
+        """The `top` targets most similar to `swedish`, best first; empty when no word of the text (or of `context`)
+        is translated or no target shares a word with them.
+
+        `context` is the text `swedish` stands in (for an action, its paragraph): a sentence often names only what is
+        done ("ska utvecklas") and its paragraph the field. The score is then (cos(text) + CONTEXT_WEIGHT ×
+        cos(context)) / (1 + CONTEXT_WEIGHT)."""
         found = self.translations(swedish)
-        if not found:
+        around = self.translations(context) if context else []
+        if not found and not around:
             return []
         _, matrix, stem_sets = self._index
-        scores = (matrix @ self._query(found)).ravel() * self._weights
+        scores = (matrix @ self._query(found)).ravel()
+        if around:
+            scores = (scores + CONTEXT_WEIGHT * (matrix @ self._query(around)).ravel()) / (1 + CONTEXT_WEIGHT)
+        scores = scores * self._weights
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], _code_key(self._targets[i][0])))
         out = []
         for i in order[:top]:
             if scores[i] <= 0:
                 break
             code, iri, label = self._targets[i]
-            matched = tuple(dict.fromkeys(f"{sv}→{en}" for sv, en, _ in found if _stem_en(en.lower()) in stem_sets[i]))
-            out.append(Candidate(code, iri, round(float(scores[i]), 3), matched, label))
+            out.append(
+                Candidate(
+                    code,
+                    iri,
+                    round(float(scores[i]), 3),
+                    _matched(found, stem_sets[i]),
+                    label,
+                    _matched(around, stem_sets[i]),
+                )
+            )
         return out
+
+
+def _matched(found: list[tuple[str, str, float]], stems: set[str]) -> tuple[str, ...]:
+    """ "sv→en" for the translations whose English word (any part of it: "public-private") is among `stems`."""
+    return tuple(
+        dict.fromkeys(
+            f"{sv}→{en}" for sv, en, _ in found if any(_stem_en(w) in stems for w in re.findall(r"[a-z]+", en.lower()))
+        )
+    )
 
 
 def _common_words(text: str) -> list[tuple[str, bool]]:

@@ -12,8 +12,9 @@ ostersund/2024). Figures:
   - goals found with the curated notation and short name;
   - curated actions proposed (recall: an action counts when one of its statements is the evidence of a proposal)
     and proposals that are curated actions (precision), by proposal and by sentence;
-  - curated shared actions proposed as one shared action (statements under at least two of its goals);
-  - curated links to SDG targets found among the top 5 candidates of their goal or action.
+  - curated shared actions proposed as one shared action (statements under at least two of its goals), and the
+    pairs of statements in shared proposals that are statements of one curated action (precision);
+  - curated links to SDG targets found among the top 5 candidates of their goal or action, in all and by goal.
 Then each layout fixture under --fixtures (default tests/fixtures/ingest/): the layout recognised and the goals
 found per level. Nothing is timed here; run it again after re-curation with --data-dir pointing at the new data.
 """
@@ -27,6 +28,7 @@ import re
 import sys
 import time
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
@@ -159,16 +161,34 @@ def measure_source(source: Path, data_dir: Path, curated_dir: Path, base: str) -
             if len(covered) >= 2:
                 shared_found.append(str(action).rsplit("/", 1)[-1])
                 break
+    # Precision: each pair of statements under different goals in a shared proposal is right when both statements
+    # are statements of one curated action.
+    pairs_right, pairs_total, wrong_pairs = 0, 0, []
+    for proposal in proposals.actions:
+        if not proposal.shared:
+            continue
+        for a, b in combinations(proposal.evidence, 2):
+            if a.goal == b.goal:
+                continue
+            pairs_total += 1
+            if matches(a.quote, a.goal) & matches(b.quote, b.goal):
+                pairs_right += 1
+            else:
+                wrong_pairs.append(f"{a.goal} {a.quote[:50]!r} + {b.goal} {b.quote[:50]!r}")
     out["shared_actions"] = {
         "curated": len(shared),
         "proposed_as_one": len(shared_found),
         "shared_proposals": sum(1 for p in proposals.actions if p.shared),
+        "statement_pairs": pairs_total,
+        "statement_pairs_curated": pairs_right,
+        "statement_pairs_not_curated": wrong_pairs,
         "found": sorted(shared_found),
         "missed": sorted(str(a).rsplit("/", 1)[-1] for a in shared if str(a).rsplit("/", 1)[-1] not in shared_found),
     }
 
     # SDG targets in the top 5.
     targets_found, targets_total = 0, 0
+    by_goal: dict[str, list[int]] = {}
     for link in cur.subjects(RDF.type, km.SdgLink):
         obj = str(cur.value(link, km.object))
         if "." not in obj.rsplit("/", 1)[-1]:
@@ -177,9 +197,11 @@ def measure_source(source: Path, data_dir: Path, curated_dir: Path, base: str) -
         code = obj.rsplit("/", 1)[-1]
         subject = cur.value(link, km.subject)
         if (subject, RDF.type, km.Goal) in cur:
-            candidates = proposals.goal_sdg.get(str(cur.value(subject, SKOS.notation)), [])
+            goal = str(cur.value(subject, SKOS.notation))
+            candidates = proposals.goal_sdg.get(goal, [])
             codes = {c.code for c in candidates[:5]}
         else:
+            goal = min(n for _, n in statements.get(subject, [("", "?")]))
             codes = {
                 c.code
                 for p, h in zip(proposals.actions, hit_by_proposal, strict=True)
@@ -187,10 +209,16 @@ def measure_source(source: Path, data_dir: Path, curated_dir: Path, base: str) -
                 for c in p.sdg[:5]
             }
         targets_found += code in codes
+        counts = by_goal.setdefault(goal, [0, 0])
+        counts[0] += code in codes
+        counts[1] += 1
     out["sdg_targets"] = {
         "curated_links_to_targets": targets_total,
         "in_top5": targets_found,
         "share": round(targets_found / max(targets_total, 1), 4),
+        # by the goal of the linked goal or action (an action under several goals: the first), so that a rule chosen
+        # on some goals can be checked on the others
+        "per_goal": {n: {"in_top5": f, "links": t} for n, (f, t) in sorted(by_goal.items())},
     }
     return out
 
@@ -259,7 +287,12 @@ def main(argv: list[str] | None = None) -> int:
         f"shared actions proposed as one: {s['proposed_as_one']}/{s['curated']} "
         f"({s['shared_proposals']} shared proposals; missed: {', '.join(s['missed']) or 'none'})"
     )
+    print(
+        f"  pairs of statements under different goals in shared proposals: {s['statement_pairs']}, of which "
+        f"{s['statement_pairs_curated']} are statements of one curated action"
+    )
     print(f"curated SDG targets in the top 5: {t['in_top5']}/{t['curated_links_to_targets']} ({t['share']:.2%})")
+    print("  by goal: " + ", ".join(f"{n} {r['in_top5']}/{r['links']}" for n, r in t["per_goal"].items()))
     print("fixtures:")
     for row in result["fixtures"]:
         detail = (

@@ -54,11 +54,20 @@ def test_sentences_split_at_full_stops_but_not_inside_abbreviations() -> None:
         ("En tilltagande psykisk ohälsa bland ungdomar behöver aktiva långsiktiga insatser.", "behöver"),
         ("Kommunen arbetar utifrån ett helhetstänk.", "arbetar utifrån"),
         ("Förskolan är avgörande för barnens lärande.", "avgörande"),
+        ("Biblioteken är viktiga för folkbildningen.", "viktig"),
+        ("Föreningar och näringsliv är alla en viktig del av den gemensamma utvecklingen.", "viktig"),
     ],
 )
 def test_commitment_words_make_a_sentence_an_action(sentence: str, word: str) -> None:
     found = modality(sentence)
     assert found is not None and found[0] == word
+
+
+def test_assessments_and_priorities_are_kinds_of_their_own() -> None:
+    assert modality("Biblioteken är viktiga för folkbildningen.") == ("viktig", "assessment")
+    assert modality("Förskolan är avgörande för barnens lärande.") == ("avgörande", "assessment")
+    assert modality("Trygghetsarbetet prioriteras.") == ("prioriteras", "priority")
+    assert modality("Biblioteken ska vara en viktig del av skolan.") == ("ska", None)  # the commitment is stronger
 
 
 @pytest.mark.parametrize(
@@ -100,6 +109,41 @@ def test_the_same_commitment_under_two_goals_is_one_shared_action() -> None:
     assert all("livsmedel" in e.quote for e in shared[0].evidence)
     assert shared[0].similarity is not None
     assert len(proposals.actions) == 5  # six commitment sentences, two of them one action
+
+
+def test_a_sentence_stated_twice_is_shared_before_a_pair_joined_by_one_rare_word() -> None:
+    doc = _doc(
+        {
+            "1": [
+                "En förbättrad kollektivtrafik och infrastruktur är avgörande för framtidens tillväxt.",
+                "Restiden mellan Östersund och Stockholm med tåg är avgörande och en nyckelfråga.",
+            ],
+            "2": [
+                "En förbättrad kollektivtrafik och infrastruktur, med snabbare restid mellan Östersund och Stockholm "
+                "med tåg, är avgörande för framtidens tillväxt."
+            ],
+            # the words of the sentence stated twice are used elsewhere too, so only the other pair has rare words
+            "3": ["Regionens kollektivtrafik och infrastruktur har förbättrats, till gagn för framtidens tillväxt."],
+        }
+    )
+    (shared,) = [a for a in propose(doc).actions if a.shared]
+    assert [e.quote[:29] for e in shared.evidence] == ["En förbättrad kollektivtrafik"] * 2
+
+
+def test_an_assessment_and_a_commitment_are_not_one_action() -> None:
+    doc = _doc(
+        {
+            "1": ["Kommunen ska bygga fler trygghetsboenden för äldre."],
+            "2": ["Fler trygghetsboenden för äldre är viktiga för kommunen.", "Kommunen ska bygga trygghetsboenden."],
+        }
+    )
+    actions = propose(doc).actions
+    (shared,) = [a for a in actions if a.shared]
+    assert {e.quote for e in shared.evidence} == {
+        "Kommunen ska bygga fler trygghetsboenden för äldre.",
+        "Kommunen ska bygga trygghetsboenden.",
+    }
+    assert next(a for a in actions if not a.shared).kind == "assessment"
 
 
 def test_different_numbers_keep_similar_sentences_apart() -> None:
@@ -168,3 +212,14 @@ def test_collective_words_and_genitive_forms_name_known_bodies() -> None:
     assert by_slug["valnamnden"].via == "nämnderna" and by_slug["jamtlands-gymnasieforbund"].via is None
     (other,) = propose(_doc({"1": ["Kommunen ska ta fram ks-rutiner för detta."]}), known_bodies=known).actions
     assert other.bodies == []  # an abbreviation counts only as written, as a whole word
+
+
+def test_an_actions_paragraph_ranks_the_field_its_sentence_leaves_unnamed(matcher: SdgMatcher) -> None:
+    paragraph = "Den psykiska ohälsan bland unga ökar. Detta ska prioriteras."
+    (action,) = propose(_doc({"1": [paragraph]}), matcher).actions
+    assert action.text == "Detta ska prioriteras."
+    health = next(c for c in action.sdg if c.code == "3.4")
+    assert health.matched == () and any(m.startswith("psykisk") for m in health.context_matched)
+    alone = matcher.rank(action.text)
+    assert "3.4" not in [c.code for c in alone]
+    assert [c.code for c in matcher.rank(action.text, context="")] == [c.code for c in alone]

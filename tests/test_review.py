@@ -312,3 +312,56 @@ def test_ingest_refuses_to_overwrite_curated_data(tmp_path: Path, capsys) -> Non
     assert code == 2
     assert "not a draft" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in curated.rglob("*") if p.is_file()} == before
+
+
+def test_a_steward_sets_an_sdg_links_strength_through_the_prompts(small_draft: Path, tmp_path: Path) -> None:
+    out = tmp_path / "curated"
+    s = Session(str(small_draft), "--reviewer", REVIEWER, "--out", str(out))
+    edited = None
+    while (text := s.prompt()) is not None:
+        block = text.rsplit("\n[g]odkänn", 1)[0].rsplit("\n[", 1)[-1]
+        if "Koppling till globalt delmål" in block and edited is None:
+            edited = block
+            assert "Styrka: sammanhang (0,3)" in block  # as proposed: the lowest grade
+            s.answer("r")
+            assert s.prompt().endswith("Nytt delmål (t.ex. 16.7, tomt = behåll) > ")
+            s.answer("")
+            assert s.prompt().endswith("Styrka: 1 direkt, 2 delvis, 3 sammanhang (tomt = behåll) > ")
+            s.answer("starkt")
+            assert "Svara med 1, 2 eller 3" in s.prompt()
+            s.answer("2")
+        elif "Koppling till globalt delmål" in block:
+            s.answer("a")
+        else:
+            s.answer("g")  # the goals and the action
+    code, err = s.finish()
+    assert code == 0, err + s.transcript[-2000:]
+    assert edited is not None
+    curated, made = load(out), decisions(out)
+    (link,) = curated.subjects(RDF.type, KM.SdgLink)
+    assert curated.value(link, KM.strength) == KM.partial
+    reasons = {r.language: str(r) for r in curated.objects(link, KM.reason)}
+    assert reasons == {
+        "sv": "Styrkan delvis (0,6) sattes vid granskningen enligt bedömningsmallen.",
+        "en": "The strength partial was set in review by the rubric.",
+    }
+    decision = curated.value(link, PROV.wasGeneratedBy)
+    assert str(made.value(decision, RDFS.label)) == "Redigerat förslag"
+    assert (decision, PROV.used, link) in made
+    assert str(made.value(decision, SKOS.changeNote)) == "strength: contextual → partial"
+    assert str(made.value(made.value(decision, PROV.wasAssociatedWith), RDFS.label)) == REVIEWER
+    assert _conforms(out, tmp_path / "data")
+
+
+def test_a_strength_is_one_of_the_rubrics_and_only_for_an_sdg_link(small_draft: Path) -> None:
+    from kommunmal.ingest.review import Review
+
+    review = Review(small_draft, BASE, REVIEWER)
+    pending = review.pending()
+    action = next(p for p in pending if p.kind == "action")
+    link = next(p for p in pending if p.kind == "sdg")
+    with pytest.raises(ValueError, match="direct, partial, contextual"):
+        review.edit(action, strength="partial")
+    with pytest.raises(ValueError, match="direct, partial, contextual"):
+        review.edit(link, strength="strong")
+    assert review.union.value(link.iri, KM.strength) == KM.contextual  # nothing changed

@@ -87,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     )
     kos = s.data_dir / "reference" / "sdg" / "sdg-kos-goals-targets-indicators.ttl"
     matcher = SdgMatcher(kos) if kos.is_file() else None
+    if matcher and matcher.dictionary_missing:
+        print(f"obs: {matcher.dictionary_missing}", file=sys.stderr)
     if matcher is None:
         say(f"ingen SDG-KOS i {kos}; inga förslag till globala delmål")
     say("söker åtaganden och globala delmål")

@@ -5,7 +5,8 @@ action followed by its links to UN SDG targets and responsible bodies) and reads
 standard input:
 
   g  godkänn (accept)          a  avvisa (reject; not proposed again by a later ingest)
-  r  redigera (edit: new text for an action, another target code for an SDG link, then accepted)
+  r  redigera (edit: new text for an action; another target code and/or the strength by the rubric, 1 direkt,
+     2 delvis or 3 sammanhang, for an SDG link; then accepted)
   d  dela upp (split a shared action into one action per goal, each accepted)
   h  hoppa över (skip; stays proposed)          s  spara och sluta (save and stop)
 
@@ -31,6 +32,9 @@ from kommunmal.cli.common import settings
 from kommunmal.errors import SourceError
 
 ANSWERS = {"g": "accept", "a": "reject", "r": "edit", "d": "split", "h": "skip", "s": "stop"}
+# The strength of an SDG link by the rubric (data/ostersund/2024/sdg-links.ttl): by number or Swedish name; "" keeps it.
+STRENGTH_ANSWERS = {"": "", "1": "direct", "2": "partial", "3": "contextual"}
+STRENGTH_ANSWERS |= {"direkt": "direct", "delvis": "partial", "sammanhang": "contextual"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -127,7 +131,13 @@ def _edit(review, proposal) -> None:
             if code and not re.fullmatch(r"[0-9]{1,2}\.[0-9a-z]{1,2}", code):
                 print("Ange ett delmåls nummer som i FN:s lista, till exempel 16.7 eller 4.a.")
                 code = None
-        review.edit(proposal, target=f"http://metadata.un.org/sdg/{code}" if code else None)
+        strength = None
+        while strength is None:
+            raw = (_ask("Styrka: 1 direkt, 2 delvis, 3 sammanhang (tomt = behåll) > ") or "").lower()
+            strength = STRENGTH_ANSWERS.get(raw)
+            if strength is None:
+                print("Svara med 1, 2 eller 3 (eller direkt, delvis, sammanhang), eller tomt för att behålla styrkan.")
+        review.edit(proposal, target=f"http://metadata.un.org/sdg/{code}" if code else None, strength=strength or None)
     elif proposal.kind == "action":
         text = _ask("Ny text (tomt = behåll) > ") or None
         label = _ask("Nytt kortnamn (tomt = behåll) > ") or None

@@ -100,12 +100,16 @@ class ProposalGraphs:
         g.add((link, km.object, URIRef(cand.iri)))
         g.add((link, km.basis, km.inferred))
         words = ", ".join(cand.matched) or "–"
+        around = ", ".join(cand.context_matched)
+        sv_around = f"; matchande ord i stycket omkring: {around}" if around else ""
+        en_around = f"; matched words in the paragraph around: {around}" if around else ""
         g.add(
             (
                 link,
                 km.rule,
                 Literal(
-                    f"Rangordnat mot FN:s delmålstexter (TF-IDF, cosinus {cand.score:.3f}); matchande ord: {words}. "
+                    f"Rangordnat mot FN:s delmålstexter (TF-IDF, cosinus {cand.score:.3f}); matchande ord: {words}"
+                    f"{sv_around}. "
                     "Förslag från inläsningen, inte kommunens egen koppling.",
                     lang="sv",
                 ),
@@ -116,7 +120,8 @@ class ProposalGraphs:
                 link,
                 km.rule,
                 Literal(
-                    f"Ranked against the UN target texts (TF-IDF cosine {cand.score:.3f}); matched words: {words}. "
+                    f"Ranked against the UN target texts (TF-IDF cosine {cand.score:.3f}); matched words: {words}"
+                    f"{en_around}. "
                     "Proposed by the ingest, not the municipality's own mapping.",
                     lang="en",
                 ),

@@ -4,9 +4,11 @@ Rules (the same as the curated method in data/ostersund/2024/actions.ttl, steps 
 - A sentence is proposed as an action when it holds a word that makes it a commitment (`MODALITIES`): "ska",
   "måste", "behöver"/"behövs", "prioriteras", "eftersträvas", "kommer att fortsätta", or a way of working stated as
   the municipality's own ("arbetar utifrån", "ledord", "utgångspunkten", "ansvarar för"), or a stated target
-  ("målet är", "har som mål").
+  ("målet är", "har som mål"), or an assessment of importance ("är avgörande", "är viktiga", "är en viktig del av",
+  "har en viktig roll"; rule 1d).
 - The kind is km:measurableTarget when the sentence gives a number with a unit or a target year, km:principle for
-  the ways of working, km:commitment otherwise. Direction: "minska" decrease, "öka"/"fler" increase, else reach.
+  the ways of working, km:assessment for an assessment of importance, km:priority for "prioriteras", km:commitment
+  otherwise. Direction: "minska" decrease, "öka"/"fler" increase, else reach.
 - Sentences under two or more goals that state the same commitment are proposed as ONE shared action (the rule is
   in `kommunmal.ingest.shared_actions`); the steward may accept it, split it into one action per goal, or reject it.
 - A body is named when the sentence holds the label of a known body of the municipality (from the data folder's
@@ -37,13 +39,18 @@ MODALITIES: tuple[tuple[str, str, str | None], ...] = (
     (r"\bmåste\b", "måste", None),
     (r"\bbehöver\b", "behöver", None),
     (r"\bbehövs\b", "behövs", None),
-    (r"\bprioriter(?:as|a|ar)\b", "prioriteras", None),
+    (r"\bprioriter(?:as|a|ar)\b", "prioriteras", "priority"),
     (r"\beftersträva(?:s|r)?\b", "eftersträvas", None),
     (r"\bkommer att fortsätta\b", "kommer att fortsätta", None),
-    (r"\b(?:är|av) avgörande\b", "avgörande", None),
-    (r"\bär (?:centralt|viktigt) att\b", "centralt", None),
-    (r"\b(?:har en|spelar en) viktig roll\b", "viktig roll", None),
-    (r"\b(?:viktig|väsentlig) del (?:av|i) [a-zåäö ]+ är att\b", "viktig del", None),
+    (r"\b(?:är|av) avgörande\b", "avgörande", "assessment"),
+    (r"\bär (?:centralt|viktigt) att\b", "centralt", "assessment"),
+    (r"\b(?:har en|spelar en) viktig roll\b", "viktig roll", "assessment"),
+    (r"\b(?:viktig|väsentlig) del (?:av|i) [a-zåäö ]+ är att\b", "viktig del", "assessment"),
+    (
+        r"\b(?:är|vara) (?:alla |också |även )?(?:en )?(?:viktiga?|betydelsefulla?|nödvändiga?)\b",
+        "viktig",
+        "assessment",
+    ),
 )
 
 _ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "s.k.", "dvs.", "d.v.s.", "o.s.v.", "osv.", "m.fl.", "t.o.m.", "fr.o.m.")
@@ -229,6 +236,17 @@ def bodies_in(sentence: str, known: list[Body]) -> list[Body]:
     return list(found.values())
 
 
+def _paragraphs(doc: ParsedDocument, action: ActionProposal) -> str:
+    """The text of the paragraphs the action's sentences stand in (none for a goal statement's sentence)."""
+    goals = {g.notation: g for g in doc.goals}
+    texts = [
+        goals[e.goal].paragraphs[e.paragraph - 1].text.text
+        for e in action.evidence
+        if e.paragraph and e.goal in goals and e.paragraph <= len(goals[e.goal].paragraphs)
+    ]
+    return " ".join(dict.fromkeys(texts))
+
+
 def _statement_sentences(goal: ParsedGoal) -> list[str]:
     return sentences(goal.statement.text)
 
@@ -298,7 +316,7 @@ def propose(
         if matcher:
             action.sdg = [
                 c
-                for c in matcher.rank(" ".join(e.quote for e in action.evidence))
+                for c in matcher.rank(" ".join(e.quote for e in action.evidence), context=_paragraphs(doc, action))
                 if f"{action.key}--{c.code}" not in withhold
             ]
         action.bodies = [b for b in action.bodies if f"{action.key}--{b.slug}" not in withhold]

@@ -33,8 +33,9 @@ LABELS = {
 }
 
 
-# The Swedish labels of km:ActionKindScheme (ontology/kommunmal.ttl).
-KINDS = {"commitment": "åtagande", "measurableTarget": "mätbart mål", "principle": "princip"}
+# The Swedish labels of km:LinkStrengthScheme with the strengths' weights (ontology/kommunmal.ttl; the rubric in
+# data/ostersund/2024/sdg-links.ttl).
+STRENGTHS = {"direct": ("direkt", "1"), "partial": ("delvis", "0,6"), "contextual": ("sammanhang", "0,3")}
 
 
 @dataclass
@@ -149,45 +150,10 @@ class Review:
         return tuple(int(x) if x.isdigit() else 0 for x in re.split(r"[.-]", key)), str(node)
 
     def describe(self, proposal: Proposal) -> list[str]:
-        """Swedish lines that present a proposal to the steward."""
-        km, g, node = self.km, self.union, proposal.iri
-        if proposal.kind == "goals":
-            goals = sorted(g.subjects(RDF.type, km.Goal), key=self._order)
-            lines = [f"Målen och de politiska texterna som de lästes in ({len(goals)} mål):"]
-            for goal in goals:
-                paras = len(list(g.objects(g.value(goal, km.politicalText), km.paragraph)))
-                lines.append(
-                    f"  {g.value(goal, SKOS.notation)} {g.value(goal, SKOS.prefLabel)}: "
-                    f"{g.value(goal, km.statement)} ({paras} stycken)"
-                )
-            return lines
-        if proposal.kind == "action":
-            goals = sorted(str(g.value(s, SKOS.notation)) for s in g.objects(node, km.serves))
-            kind = str(g.value(node, km.actionKind)).rsplit("#", 1)[-1]
-            shared = f", delat mellan målen {', '.join(goals)}" if len(goals) > 1 else f", mål {goals[0]}"
-            lines = [
-                f"Åtagande{shared}: {g.value(node, SKOS.prefLabel)}",
-                f"  Text: {g.value(node, km.text)}",
-                f"  Slag: {KINDS.get(kind, kind)} ({g.value(node, km.modality)})",
-            ]
-            value, unit, year = g.value(node, km.targetValue), g.value(node, km.unit), g.value(node, km.targetYear)
-            if value or year:
-                lines.append(f"  Målvärde: {value or ''} {unit or ''} {('år ' + str(year)) if year else ''}".rstrip())
-            for stmt in sorted(g.objects(node, km.evidence)):
-                lines.append(f"  Belägg: ”{g.value(stmt, km.quote)}”")
-            for note in g.objects(node, SKOS.note):
-                lines.append(f"  {note}")
-            return lines
-        subject, obj = g.value(node, km.subject), g.value(node, km.object)
-        what = g.value(subject, SKOS.prefLabel) or subject
-        if proposal.kind == "sdg":
-            rule = next((str(r) for r in g.objects(node, km.rule) if r.language == "sv"), "")
-            notes = [f"  {n}" for n in g.objects(node, SKOS.note)]
-            return [f"Koppling till globalt delmål {str(obj).rsplit('/', 1)[-1]} för ”{what}”", f"  {rule}", *notes]
-        return [
-            f"Ansvar: {g.value(obj, SKOS.prefLabel) or obj} för ”{what}”",
-            *(f"  Belägg: ”{g.value(s, km.quote)}”" for s in g.objects(node, km.evidence)),
-        ]
+        """Swedish lines that present a proposal to the steward (kommunmal.ingest.review_text)."""
+        from kommunmal.ingest.review_text import describe
+
+        return describe(self, proposal)
 
     # -- decisions ------------------------------------------------------------------------------------------------
 
@@ -237,10 +203,33 @@ class Review:
         self.save()
 
     def edit(
-        self, proposal: Proposal, text: str | None = None, label: str | None = None, target: str | None = None
+        self,
+        proposal: Proposal,
+        text: str | None = None,
+        label: str | None = None,
+        target: str | None = None,
+        strength: str | None = None,
     ) -> None:
-        """An action's text and label, or an SDG link's target (a KOS IRI such as http://metadata.un.org/sdg/16.7)."""
+        """An action's text and label, or an SDG link's target (a KOS IRI such as http://metadata.un.org/sdg/16.7)
+        and strength by the rubric ("direct", "partial" or "contextual", a key of STRENGTHS; the link's km:reason
+        then says the steward set it). Raises ValueError for another strength, or a strength on no SDG link."""
         km, node, changes = self.km, proposal.iri, []
+        if strength and (strength not in STRENGTHS or proposal.kind != "sdg"):
+            raise ValueError(f"strength {strength!r}: give one of {', '.join(STRENGTHS)} for an SDG link")
+        if strength:
+            old = str(self.union.value(node, km.strength)).rsplit("#", 1)[-1]
+            changes.append(f"strength: {old} → {strength}")
+            self._replace(node, km.strength, km[strength])
+            sv, weight = STRENGTHS[strength]
+            reasons = [
+                Literal(f"Styrkan {sv} ({weight}) sattes vid granskningen enligt bedömningsmallen.", lang="sv"),
+                Literal(f"The strength {strength} was set in review by the rubric.", lang="en"),
+            ]
+            for graph in [*self.files.values(), self.union]:
+                if (node, None, None) in graph:
+                    graph.remove((node, km.reason, None))
+                    for reason in reasons:
+                        graph.add((node, km.reason, reason))
         for prop, value in ((km.text, text), (SKOS.prefLabel, label)):
             if value:
                 old = self.union.value(node, prop)

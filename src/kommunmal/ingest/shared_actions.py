@@ -4,8 +4,11 @@ Rule: on Swedish Snowball stems (snowballstemmer), two sentences under different
 when their IDF-weighted overlap coefficient (shared weight over the smaller sentence's weight; IDF over all the
 document's sentences) reaches `SHARED_OVERLAP`, or reaches `SHARED_OVERLAP_RARE` and they share a word (a stem of
 five letters or more) that no other sentence of the document uses; and the numbers they give, if both give any,
-agree. Strongest pairs merge first (a shared rare word counts 1, on top of the overlap); an action keeps one
-statement per goal, and a pair joined by a rare word alone does not draw in a third sentence.
+agree; and both have the same force (rule 4d of data/ostersund/2024/actions.ttl: a sentence that only calls
+something important, an assessment, is not the same commitment as one that commits to it; see `_force`). Pairs that
+reach `SHARED_OVERLAP` merge first, then those admitted by a rare word; each by overlap, highest first (more rare
+words first at equal overlap), so that a pair joined by rare words cannot take the place of a sentence stated twice;
+an action keeps one statement per goal, and a pair joined by a rare word alone does not draw in a third sentence.
 """
 
 from __future__ import annotations
@@ -102,6 +105,12 @@ def _numbers(text: str) -> set[str]:
     return {re.sub(r"[  ]", "", n) for n in re.findall(r"\d[\d  ]*\d|\d", text)}
 
 
+def _force(kind: str) -> str:
+    """The force of an action kind for rule 4d of data/ostersund/2024/actions.ttl: an assessment of importance and a
+    priority are each a force of their own; a commitment, a principle and a target all commit."""
+    return kind if kind in ("assessment", "priority") else "commitment"
+
+
 def _pair_strength(a: set[str], b: set[str], idf: dict[str, float], df: dict[str, int]) -> tuple[float, list[str]]:
     """(IDF-weighted overlap coefficient of two stem sets, stems only these two sentences of the document use)."""
     shared = a & b
@@ -131,12 +140,14 @@ def merge_shared(actions: list[ActionProposal], corpus: list[str]) -> list[Actio
         for j in range(i + 1, len(actions)):
             if set(actions[i].goals) & set(actions[j].goals):
                 continue
+            if _force(actions[i].kind) != _force(actions[j].kind):
+                continue
             ni, nj = _numbers(actions[i].text), _numbers(actions[j].text)
             if ni and nj and not ni & nj:
                 continue
             overlap, exclusive = _pair_strength(stems[i], stems[j], idf, df)
             if overlap >= SHARED_OVERLAP or (exclusive and overlap >= SHARED_OVERLAP_RARE):
-                pairs.append((overlap + len(exclusive), overlap, exclusive, i, j))
+                pairs.append((overlap >= SHARED_OVERLAP, overlap, exclusive, i, j))
     parent = list(range(len(actions)))
 
     def find(x: int) -> int:
@@ -147,7 +158,7 @@ def merge_shared(actions: list[ActionProposal], corpus: list[str]) -> list[Actio
 
     group_goals = {i: set(a.goals) for i, a in enumerate(actions)}
     why: dict[int, tuple[float, list[str]]] = {}
-    for _, overlap, exclusive, i, j in sorted(pairs, key=lambda p: (-p[0], p[3], p[4])):
+    for _, overlap, exclusive, i, j in sorted(pairs, key=lambda p: (not p[0], -p[1], -len(p[2]), p[3], p[4])):
         ri, rj = find(i), find(j)
         if ri == rj or group_goals[ri] & group_goals[rj]:
             continue  # an action has its statements from different goals only

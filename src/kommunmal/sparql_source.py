@@ -27,11 +27,13 @@ MAX_GET_URL = 2000
 
 
 def query_text(name: str, vocab: str) -> str:
-    """The query NAME.rq with the km: prefix for this deployment's vocabulary put in front."""
+    """The query NAME.rq with the prefixes of this deployment's vocabularies put in front: km: (`vocab`,
+    {base}def/kommunmal#) and kmc: (the change vocabulary, {base}def/changes#, ontology/changes.ttl)."""
     path = package_file("queries", f"{name}.rq")
     if not path.is_file():
         raise KommunmalError(f"no query named {name!r} in {path.parent}")
-    return f"PREFIX km: <{vocab}>\n" + path.read_text(encoding="utf-8")
+    changes = vocab.replace("def/kommunmal#", "def/changes#")
+    return f"PREFIX km: <{vocab}>\nPREFIX kmc: <{changes}>\n" + path.read_text(encoding="utf-8")
 
 
 class SparqlSource(ABC):

@@ -3,7 +3,7 @@
 peer in the same run. Meant for a national-scale release:
 
     .venv/bin/python scripts/gen_national.py --size 290 --out /tmp/national
-    .venv/bin/kommunmal build --data-dir /tmp/national --out /tmp/national-build
+    KOMMUNMAL_DATA_DIR=/tmp/national .venv/bin/kommunmal build --out /tmp/national-build
     .venv/bin/python scripts/bench_across.py --release /tmp/national-build --data-dir /tmp/national --n 20
 """
 

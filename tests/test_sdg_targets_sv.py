@@ -36,7 +36,7 @@ def test_every_swedish_target_text_has_source_publisher_and_status() -> None:
     g = _targets()
     kos = _kos()
     texts = {s: o for s, o in g.subject_objects(SKOS.prefLabel) if o.language == "sv"}
-    assert len(texts) == 11
+    assert len(texts) == 32  # the coverage docs/sdg-targets-sv.md lists
     for target, text in texts.items():
         assert (target, SKOS.broader, None) in kos, f"{target} is not a target of the UN KOS"
         xl = g.value(target, SKOSXL.prefLabel)
@@ -63,7 +63,7 @@ def test_target_page_shows_swedish_text_its_source_and_the_english(client: TestC
 
 
 def test_target_without_swedish_text_says_so(client: TestClient) -> None:
-    html = client.get("/sdg/11.2", headers={"accept": BROWSER}).text
+    html = client.get("/sdg/13.2", headers={"accept": BROWSER}).text
     assert "ingen svensk text från en officiell källa" in html
     assert "Svensk text:" not in html
 

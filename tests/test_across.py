@@ -15,7 +15,9 @@ from kommunmal.coverage import code_key, sdg_coverage
 from kommunmal.documents import resolve
 from kommunmal.goal_matching import match_goals, stems
 from kommunmal.release import Release
+from kommunmal.result_cache import ReleaseCache
 from kommunmal.sparql_source import StoreSource
+from kommunmal.store import Store
 from kommunmal.web.app import create_app
 
 
@@ -96,3 +98,83 @@ def test_mapping_json_says_it_is_inferred(http: TestClient) -> None:
 
 def test_stems_fold_swedish_inflections() -> None:
     assert stems("kommunerna")[next(iter(stems("kommunen")))] == "kommunerna"
+
+
+#################################################################
+# Results kept per release (kommunmal.result_cache)
+#################################################################
+
+COMPARISONS = [
+    ("/jamfor/globala-mal", {}),
+    ("/jamfor/globala-mal", {"niva": "delmal"}),
+    ("/jamfor/globala-mal.csv", {}),
+    ("/jamfor/globala-mal.json", {"niva": "delmal"}),
+    ("/jamfor/globala-mal.svg", {}),
+    ("/jamfor/mal", {"dokument": "ostersund/2024"}),
+    ("/jamfor/mal.json", {"dokument": "ostersund/2024"}),
+]
+
+
+@pytest.mark.parametrize(("path", "params"), COMPARISONS)
+def test_a_repeated_comparison_is_served_from_the_cache_with_the_same_bytes(
+    many: tuple[Settings, Release], path: str, params: dict[str, str]
+) -> None:
+    settings, release = many
+    with TestClient(create_app(settings, release)) as client:
+        first = client.get(path, params=params, headers={"accept": "text/html"})
+        cache = client.app.state.across_results
+        hits, misses = cache.hits, cache.misses
+        second = client.get(path, params=params, headers={"accept": "text/html"})
+        assert first.status_code == second.status_code == 200
+        assert second.content == first.content and second.headers["content-type"] == first.headers["content-type"]
+        assert (cache.hits, cache.misses) == (hits + 1, misses)
+
+
+def test_parameters_are_part_of_the_key(http: TestClient) -> None:
+    goals = http.get("/jamfor/globala-mal.csv").text
+    targets = http.get("/jamfor/globala-mal.csv", params={"niva": "delmal"}).text
+    assert goals != targets and "." in targets.splitlines()[0] and "." not in goals.splitlines()[0].split(",", 1)[1]
+    other = http.get("/jamfor/mal.json", params={"dokument": "testby/2024"}).json()
+    assert other["document"] != http.get("/jamfor/mal.json", params={"dokument": "ostersund/2024"}).json()["document"]
+    assert http.get("/jamfor/mal", params={"dokument": "nowhere/1999"}).status_code == 404
+
+
+def test_a_new_release_is_computed_afresh(many: tuple[Settings, Release], release: Release, store: Store) -> None:
+    settings, three = many
+    with TestClient(create_app(settings, three)) as client:
+        before = client.get("/jamfor/globala-mal.csv").text
+        assert len(client.app.state.across_results) > 0
+        client.app.state.release, client.app.state.store = release, store  # the server now serves another release
+        after = client.get("/jamfor/globala-mal.csv").text
+        fresh = sdg_coverage(StoreSource(store, settings.vocab, release), "goal").to_csv()
+    assert release.id != three.id
+    assert after == fresh and after != before
+    assert "testby/2024" in before and "testby/2024" not in after
+
+
+def test_release_cache_is_bounded_and_drops_an_old_release() -> None:
+    cache = ReleaseCache(maxsize=2)
+    made: list[str] = []
+
+    def make(value: str):
+        return lambda: made.append(value) or value
+
+    assert cache.get("r1", "a", make("a1")) == "a1" and cache.get("r1", "a", make("x")) == "a1"
+    cache.get("r1", "b", make("b1"))
+    cache.get("r1", "c", make("c1"))
+    assert len(cache) == 2 and cache.get("r1", "a", make("a2")) == "a2"  # "a" was the least recently used
+    assert cache.get("r2", "a", make("a3")) == "a3" and len(cache) == 1
+    assert made == ["a1", "b1", "c1", "a2", "a3"]
+    with pytest.raises(ValueError):
+        ReleaseCache(maxsize=0)
+
+
+def test_a_failing_computation_keeps_nothing() -> None:
+    cache = ReleaseCache()
+
+    def fail() -> str:
+        raise LookupError("no such document")
+
+    with pytest.raises(LookupError):
+        cache.get("r1", "k", fail)
+    assert len(cache) == 0 and cache.get("r1", "k", lambda: "ok") == "ok"

@@ -1,19 +1,24 @@
-"""/jamfor/globala-mal and /jamfor/mal: comparisons across municipalities (core: coverage, goal_matching)."""
+"""/jamfor/globala-mal and /jamfor/mal: comparisons across municipalities (core: coverage, goal_matching).
+
+Their bodies are computed once per release and request parameters and kept in a bounded cache (ReleaseCache): at
+national scale a matrix or mapping takes seconds to compute, and a release never changes while it is served."""
 
 from __future__ import annotations
 
 import json
+import threading
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from kommunmal.config import Settings
-from kommunmal.coverage import picture, sdg_coverage
+from kommunmal.coverage import Coverage, picture, sdg_coverage
 from kommunmal.documents import documents, resolve
 from kommunmal.errors import NotFound
 from kommunmal.goal_matching import RULE_EN, RULE_SV, match_goals
 from kommunmal.iris import Iris
 from kommunmal.release import Release
+from kommunmal.result_cache import ReleaseCache
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.web.deps import get_release, get_settings, get_store
@@ -22,10 +27,23 @@ from kommunmal.web.render import page
 router = APIRouter()
 GET_HEAD = ["GET", "HEAD"]
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "png": "image/png", "svg": "image/svg+xml"}
+# Entries kept: 2 levels x 5 forms of the matrix, and the mapping page and JSON of up to ~250 goal documents.
+RESULTS_SIZE = 512
+_results_lock = threading.Lock()
 
 
 def _source(settings: Settings, store: Store, release: Release) -> StoreSource:
     return StoreSource(store, settings.vocab, release)
+
+
+def results(request: Request) -> ReleaseCache:
+    """The app's cache of comparison bodies (made on first use; one per app, so apps in one process do not share)."""
+    state = request.app.state
+    with _results_lock:
+        cache = getattr(state, "across_results", None)
+        if cache is None:
+            cache = state.across_results = ReleaseCache(RESULTS_SIZE)
+    return cache
 
 
 @router.api_route("/jamfor/globala-mal", methods=GET_HEAD, include_in_schema=False)
@@ -41,23 +59,36 @@ def sdg_matrix(
     """Which SDG goals (or targets) each goal document's goals serve: HTML, CSV, JSON, PNG or SVG."""
     if ext is not None and ext not in MEDIA:
         raise HTTPException(404, f"no matrix as .{ext}; use one of: {', '.join(MEDIA)}")
-    coverage = sdg_coverage(_source(settings, store, release), "goal" if niva == "mal" else "target")
+    cache = results(request)
     headers = {"ETag": f'"{release.id}-sdg-{niva}-{ext or "html"}"', "Cache-Control": "public, max-age=300"}
+
+    def coverage() -> Coverage:
+        level = "goal" if niva == "mal" else "target"
+        return cache.get(release.id, ("sdg", niva), lambda: sdg_coverage(_source(settings, store, release), level))
+
     if ext == "csv":
-        return Response(coverage.to_csv(), media_type=MEDIA["csv"], headers=headers)
+        body = cache.get(release.id, ("sdg", niva, ext), lambda: coverage().to_csv())
+        return Response(body, media_type=MEDIA["csv"], headers=headers)
     if ext == "json":
-        return Response(json.dumps(coverage.as_dict(), ensure_ascii=False), media_type=MEDIA["json"], headers=headers)
+        body = cache.get(release.id, ("sdg", niva, ext), lambda: json.dumps(coverage().as_dict(), ensure_ascii=False))
+        return Response(body, media_type=MEDIA["json"], headers=headers)
     if ext in ("png", "svg"):
-        return Response(picture(coverage, ext), media_type=MEDIA[ext], headers=headers)
-    iris = Iris(settings.base_iri)
-    return page(
-        request,
-        "across_sdg.html",
-        coverage=coverage,
-        level=niva,
-        doc_pages={d.iri: iris.page(d.iri) for d in coverage.documents},
-        sdg_pages={c: iris.sdg_page(c) for c in coverage.columns},
-    )
+        body = cache.get(release.id, ("sdg", niva, ext), lambda: picture(coverage(), ext))
+        return Response(body, media_type=MEDIA[ext], headers=headers)
+
+    def render() -> bytes:
+        iris = Iris(settings.base_iri)
+        matrix = coverage()
+        return page(
+            request,
+            "across_sdg.html",
+            coverage=matrix,
+            level=niva,
+            doc_pages={d.iri: iris.page(d.iri) for d in matrix.documents},
+            sdg_pages={c: iris.sdg_page(c) for c in matrix.columns},
+        ).body
+
+    return HTMLResponse(cache.get(release.id, ("sdg", niva, "html", request.url.path), render))
 
 
 @router.api_route("/jamfor/mal", methods=GET_HEAD, include_in_schema=False)
@@ -73,12 +104,26 @@ def goal_mapping(
     """For each goal of a document, the goals of other municipalities about the same thing (inferred, ranked)."""
     if ext not in (None, "json"):
         raise HTTPException(404, "no goal mapping as ." + str(ext) + "; use .json")
-    source = _source(settings, store, release)
-    docs = documents(source)
+    key = ("goals", dokument, ext or "html", request.url.path)
     try:
-        document = resolve(source, dokument) if dokument else (docs[0] if docs else None)
+        body = results(request).get(
+            release.id, key, lambda: _goal_mapping_body(request, ext, dokument, settings, release, store)
+        )
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
+    if ext == "json":
+        return Response(body, media_type=MEDIA["json"])
+    return HTMLResponse(body)
+
+
+def _goal_mapping_body(
+    request: Request, ext: str | None, dokument: str | None, settings: Settings, release: Release, store: Store
+) -> bytes | str:
+    """The body of /jamfor/mal (HTML bytes) or /jamfor/mal.json (text) for `dokument`; raises NotFound for a
+    document that is not in the release."""
+    source = _source(settings, store, release)
+    docs = documents(source)
+    document = resolve(source, dokument) if dokument else (docs[0] if docs else None)
     matches = match_goals(source, document) if document else []
     rows = [
         {
@@ -101,7 +146,7 @@ def goal_mapping(
     ]
     if ext == "json":
         body = {"document": document.iri if document else None, "rule": {"sv": RULE_SV, "en": RULE_EN}, "matches": rows}
-        return Response(json.dumps(body, ensure_ascii=False), media_type=MEDIA["json"])
+        return json.dumps(body, ensure_ascii=False)
     iris = Iris(settings.base_iri)
     return page(
         request,
@@ -111,4 +156,4 @@ def goal_mapping(
         rows=rows,
         rule=RULE_SV,
         page_of=iris.page,
-    )
+    ).body

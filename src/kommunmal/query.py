@@ -251,7 +251,7 @@ def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> Que
             max_rows is not None
             and isinstance(result, ox.QuerySolutions)
             and len(body) > max_rows * _MIN_ROW_BYTES[name]
-            and _rows(body, name) > max_rows
+            and _rows(body, name, max_rows) > max_rows
         ):
             body, truncated = _cut_solutions(store, request, name, max_rows)
     return QueryResult(body, name, truncated, (time.perf_counter() - started) * 1000)
@@ -281,17 +281,21 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
         raise QueryTimeout(str(exc)) from None
 
 
-def _rows(body: bytes, name: str) -> int:
-    """Solutions in a serialized answer, counted without evaluating again; a cut is needed only above the cap.
+def _rows(body: bytes, name: str, max_rows: int) -> int:
+    """Solutions in a serialized answer, counted without evaluating again; exact whenever it is above `max_rows`
+    (a cut is needed only there), possibly an overcount below it.
 
-    TSV has one line per solution and XML one <result> element (a literal's "<" is escaped); JSON is parsed.
+    TSV has one line per solution and XML one <result> element (a literal's "<" is escaped). In Oxigraph's
+    compact JSON every boundary between two solutions is `},{`, so their count plus one bounds the solutions
+    from above (a string may hold the sequence too); JSON is parsed only when that bound is over the cap.
     CSV may hold line breaks inside quoted values, so it is counted as "maybe over" and cut by the TSV route."""
     if name == "tsv":
         return body.count(b"\n") - 1
     if name == "srx":
         return body.count(b"<result>")
     if name == "srj":
-        return len(json.loads(body)["results"]["bindings"])
+        bound = body.count(b"},{") + 1
+        return bound if bound <= max_rows else len(json.loads(body)["results"]["bindings"])
     return 1 << 62
 
 

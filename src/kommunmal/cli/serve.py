@@ -3,9 +3,11 @@
 The store is opened read-only as it lies on disk: nothing is loaded at start. Without a release the command
 says so and exits 2. The same app runs under `uvicorn --factory kommunmal.web:create_app`.
 
-`--server` picks the HTTP server: uvicorn (httptools, the default) or granian (HTTP parsing and the socket in
-Rust; one worker process under a supervisor). Both honour X-Forwarded-For/-Proto from 127.0.0.1 only (the
-reverse proxy of server/nginx.conf) and send no Server header.
+`--server` picks the HTTP server: uvicorn (httptools, the default) or granian (the extra `kommunmal[granian]`:
+HTTP parsing and the socket in Rust, one worker process under a supervisor that restarts it). Both honour
+X-Forwarded-For/-Proto from 127.0.0.1 only (the reverse proxy of server/nginx.conf); granian adds
+`Server: granian`. On the 2-core development machine granian cost more CPU per request than uvicorn
+(server/README.md, "Uncached queries"), so uvicorn stays the default.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--server",
         choices=SERVERS,
         default="uvicorn",
-        help="HTTP server: uvicorn (default) or granian (faster per request; see server/README.md)",
+        help="HTTP server: uvicorn (default) or granian (extra kommunmal[granian]; see server/README.md)",
     )
     p.set_defaults(handler=run)
 
@@ -80,9 +82,13 @@ def run(args: argparse.Namespace) -> int:
 def _granian(app: object, args: argparse.Namespace) -> int:
     """Serve `app` with granian: one worker process (forked, so it gets `app` as built here) under granian's
     supervisor, which restarts it should it die; the worker runs the app's lifespan (the query workers)."""
-    from granian import Granian
-    from granian.constants import Interfaces
-    from granian.utils.proxies import wrap_asgi_with_proxy_headers
+    try:
+        from granian import Granian
+        from granian.constants import Interfaces
+        from granian.utils.proxies import wrap_asgi_with_proxy_headers
+    except ImportError:
+        print("kommunmal serve: --server granian needs granian: pip install 'kommunmal[granian]'", file=sys.stderr)
+        return 2
 
     served = wrap_asgi_with_proxy_headers(app, trusted_hosts="127.0.0.1")
     server = Granian(

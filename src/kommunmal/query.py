@@ -615,9 +615,10 @@ class QueryPool:
             raise
         except Exception as exc:
             raise QueryFailed(f"{type(exc).__name__}: {exc}") from None
-        self._measured[request.query] = cpu_s
-        if len(self._measured) > 4096:
-            self._measured.popitem(last=False)
+        if len(request.query) <= 8192:  # a memo of small queries only: 4,096 of them stay a few tens of MB
+            self._measured[request.query] = cpu_s
+            if len(self._measured) > 4096:
+                self._measured.popitem(last=False)
         # The proof bounds work, so the check is on the CPU time of the evaluating thread: a busy machine that
         # delays the answer does not make the query more expensive.
         if cpu_s > self.timeout_s / 10 and self.local_store is not None:

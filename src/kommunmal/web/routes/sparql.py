@@ -62,6 +62,9 @@ READ_ONLY = "Denna ändpunkt är skrivskyddad / this endpoint is read-only: SPAR
 HTML = FORMATS["html"]
 _RESULTS = tuple(f for f in RESULT_FORMATS if f.name in RESULTS_FORMATS)
 _GRAPHS = tuple(f for f in RDF_GRAPH_FORMATS if f.name in GRAPH_FORMATS)
+# Per-query memos (ETag, log summary, parsed parameters) keep queries up to this length: 4,096 entries each
+# stay under ~100 MB whatever clients send.
+REMEMBERED_CHARS = 8192
 _TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml", "application/n-triples")
 
 
@@ -147,7 +150,8 @@ class _Endpoint:
         tag = self.etags.get(request)
         if tag is None:
             tag = b'"' + hashlib.sha256(self.etag_seed + request.to_json()).hexdigest()[:32].encode() + b'"'
-            _remember(self.etags, request, tag)
+            if len(request.query) <= REMEMBERED_CHARS:
+                _remember(self.etags, request, tag)
         return tag
 
     def summary(self, query: str) -> str:
@@ -156,7 +160,8 @@ class _Endpoint:
         if found is None:
             digest = hashlib.sha1(query.encode()).hexdigest()[:10] if query else "-"
             found = f"q={digest} {' '.join(query.split())[:80]}"
-            _remember(self.summaries, query, found)
+            if len(query) <= REMEMBERED_CHARS:
+                _remember(self.summaries, query, found)
         return found
 
     def service_description(self, fmt: Format) -> bytes:
@@ -469,7 +474,7 @@ def _params(raw: bytes) -> list[tuple[str, str]]:
     """Form-encoded parameters; percent-escapes must decode to UTF-8."""
     if not raw:
         return []
-    return list(_parsed(raw)) if len(raw) <= 8192 else list(_parse(raw))
+    return list(_parsed(raw)) if len(raw) <= REMEMBERED_CHARS else list(_parse(raw))
 
 
 @lru_cache(maxsize=1024)

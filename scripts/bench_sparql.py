@@ -7,6 +7,10 @@ Servers, all over the same release:
 * oxigraph         `oxigraph serve-read-only --union-default-graph` on the release's store (same storage)
 * rdflib-endpoint  `rdflib-endpoint serve kommunmal.nq` (in-memory rdflib)
 * ceiling          a constant-response FastAPI route run by uvicorn like ours: the most any Python route gets
+* kommunmal-nocache-granian, ceiling-granian: the same under `kommunmal serve --server granian`
+* …-mimalloc       the same with mimalloc preloaded (LD_PRELOAD, Debian's libmimalloc2.0; --mimalloc PATH)
+
+Each of our servers is compared with oxigraph and with the ceiling on its own HTTP server.
 
 Each (server, query) is loaded with 1, 2 and 8 keep-alive clients for --duration seconds by `wrk` (apt package
 wrk) or, without it, by a thread pool of httpx clients (slower: check the ceiling row). Prints a Markdown
@@ -253,11 +257,23 @@ def ceiling_app() -> Any:
     return app
 
 
-def peers(release: Release, only: set[str] | None) -> list[Peer]:
+MIMALLOC = "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"
+
+
+def peers(
+    release: Release, only: set[str] | None, mimalloc: str = MIMALLOC, baseline: Path | None = None
+) -> list[Peer]:
     serve = [str(BIN / "kommunmal"), "serve", "--release-dir", str(release.path.parent.parent), "--port", "{port}"]
+    nocache = {"KOMMUNMAL_SPARQL_CACHE_BYTES": "0"}
+    preload = {"LD_PRELOAD": mimalloc}
+    granian = [*serve, "--server", "granian"]
+    ceiling = [sys.executable, __file__, "--serve-ceiling", "{port}"]
     found = [
         Peer("kommunmal", serve, "/sparql"),
-        Peer("kommunmal-nocache", serve, "/sparql", {"KOMMUNMAL_SPARQL_CACHE_BYTES": "0"}),
+        Peer("kommunmal-nocache", serve, "/sparql", nocache),
+        Peer("kommunmal-nocache-mimalloc", serve, "/sparql", nocache | preload),
+        Peer("kommunmal-nocache-granian", granian, "/sparql", nocache),
+        Peer("kommunmal-nocache-granian-mimalloc", granian, "/sparql", nocache | preload),
         Peer(
             "oxigraph",
             [
@@ -284,9 +300,11 @@ def peers(release: Release, only: set[str] | None) -> list[Peer]:
             ],
             "/",
         ),
-        Peer("ceiling", [sys.executable, __file__, "--serve-ceiling", "{port}"], "/sparql", constant=True),
+        Peer("baseline-nocache", serve, "/sparql", nocache | {"PYTHONPATH": str(baseline)}) if baseline else None,
+        Peer("ceiling", ceiling, "/sparql", constant=True),
+        Peer("ceiling-granian", [*ceiling, "--ceiling-server", "granian"], "/sparql", constant=True),
     ]
-    return [p for p in found if only is None or p.name in only]
+    return [p for p in found if p is not None and (only is None or p.name in only)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,8 +319,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="rounds per cell, peers in rotated order; medians are reported"
     )
+    parser.add_argument("--mimalloc", default=MIMALLOC, help=f"mimalloc library for the …-mimalloc peers ({MIMALLOC})")
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="also serve from this source tree (its src/, e.g. a `git archive` of main) as peer baseline-nocache",
+    )
     parser.add_argument("--serve-ceiling", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--ceiling-server", default="uvicorn", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_ceiling and args.ceiling_server == "granian":
+        from granian import Granian
+        from granian.constants import Interfaces
+
+        app = ceiling_app()
+        Granian("ceiling", port=args.serve_ceiling, interface=Interfaces.ASGI).serve(target_loader=lambda _t: app)
+        return 0
     if args.serve_ceiling:
         import uvicorn
 
@@ -323,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
             release = Release.current(args.release_dir)
         else:
             release, _ = build(Settings.from_env(environ={}), Path(tmp) / "release")
-        selected = peers(release, set(args.peers.split(",")) if args.peers else None)
+        baseline = args.baseline_src.resolve() / "src" if args.baseline_src else None
+        selected = peers(release, set(args.peers.split(",")) if args.peers else None, args.mimalloc, baseline)
         print(
             f"release {release.id}, {release.meta['triples']} triples; {duration:g} s per run, clients {clients}; "
             f"load generator: {'wrk' if shutil.which('wrk') else 'httpx threads'}",
@@ -373,7 +406,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def peers_names() -> list[Peer]:
-    return [Peer(n, [], "") for n in ("kommunmal", "kommunmal-nocache", "oxigraph", "rdflib-endpoint", "ceiling")]
+    return [Peer(n, [], "") for n in PEER_NAMES]
+
+
+PEER_NAMES = (
+    "kommunmal",
+    "kommunmal-nocache",
+    "kommunmal-nocache-mimalloc",
+    "kommunmal-nocache-granian",
+    "kommunmal-nocache-granian-mimalloc",
+    "baseline-nocache",
+    "oxigraph",
+    "rdflib-endpoint",
+    "ceiling",
+    "ceiling-granian",
+)
 
 
 def median_measure(measures: list[Measure]) -> Measure:
@@ -384,6 +431,12 @@ def median_measure(measures: list[Measure]) -> Measure:
         sum(m.errors for m in measures),
         statistics.median(m.cpu_us for m in measures),
     )
+
+
+def ceiling_of(name: str, ceilings: list[str]) -> str | None:
+    """The constant route on the same HTTP server as our peer `name`."""
+    wanted = "ceiling-granian" if "-granian" in name else "ceiling"
+    return wanted if wanted in ceilings else None
 
 
 def report(
@@ -397,20 +450,16 @@ def report(
     rounds: int = 1,
 ) -> str:
     names = [p.name for p in selected if not p.constant]
-    ceiling = next((p.name for p in selected if p.constant), None)
+    ceilings = [p.name for p in selected if p.constant]
     lines = [
         f"Requests per second (p50 / p99 ms), medians of {rounds} rounds of {duration:g} s; ratios are medians of "
         "the per-round ratios. Keep-alive clients on loopback.",
         "",
     ]
-    head = ["query", "clients", *names]
-    if ceiling:
-        head.append("ceiling")
-    ours = [n for n in ("kommunmal", "kommunmal-nocache") if n in names]
-    for o in ours:
-        for peer in ("oxigraph", "rdflib-endpoint", "ceiling"):
-            if peer in names or (peer == "ceiling" and ceiling):
-                head.append(f"{o} / {peer}")
+    ours = [n for n in names if n.startswith(("kommunmal", "baseline"))]
+    pairs = [(o, p) for o in ours for p in ("oxigraph", "rdflib-endpoint") if p in names]
+    pairs += [(o, c) for o in ours if (c := ceiling_of(o, ceilings))]
+    head = ["query", "clients", *names, *ceilings, *(f"{o} / {p}" for o, p in pairs)]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for query in queries:
         for n in clients:
@@ -422,37 +471,31 @@ def report(
                     if m
                     else "–"
                 )
-            top = results.get((ceiling, query.name, n)) if ceiling else None
-            if ceiling:
+            for c in ceilings:
+                top = results.get((c, query.name, n))
                 row.append(f"{top.rps:,.0f}" if top else "–")
-            for o in ours:
-                mine = results.get((o, query.name, n))
-                for peer in ("oxigraph", "rdflib-endpoint", "ceiling"):
-                    if peer == "ceiling":
-                        if not ceiling:
-                            continue
-                        other = top
-                    elif peer in names:
-                        other = results.get((peer, query.name, n))
-                    else:
-                        continue
-                    other_name = ceiling if peer == "ceiling" else peer
-                    if ratios and (o, other_name, query.name, n) in ratios:
-                        row.append(f"{ratios[o, other_name, query.name, n]:.2f}×")
-                    else:
-                        row.append(f"{mine.rps / other.rps:.2f}×" if mine and other and other.rps else "–")
+            for o, p in pairs:
+                if ratios and (o, p, query.name, n) in ratios:
+                    row.append(f"{ratios[o, p, query.name, n]:.2f}×")
+                else:
+                    mine, other = results.get((o, query.name, n)), results.get((p, query.name, n))
+                    row.append(f"{mine.rps / other.rps:.2f}×" if mine and other and other.rps else "–")
             lines.append("| " + " | ".join(row) + " |")
     lines += [
         "",
         "CPU time of the server's process tree per request (µs; workers included), medians; on a machine whose CPUs"
         " are shared this is the steadier measure of cost, and its inverse bounds throughput when CPU-bound:",
         "",
-        "| query | clients | " + " | ".join(names) + " | " + " | ".join(f"oxigraph / {o}" for o in ours) + " |",
-        "|" + "---|" * (2 + len(names) + len(ours)),
+        "| query | clients | "
+        + " | ".join(names + ceilings)
+        + " | "
+        + " | ".join(f"oxigraph / {o}" for o in ours)
+        + " |",
+        "|" + "---|" * (2 + len(names) + len(ceilings) + len(ours)),
     ]
     for query in queries:
         for n in clients:
-            cells = [results.get((name, query.name, n)) for name in names]
+            cells = [results.get((name, query.name, n)) for name in names + ceilings]
             row = [query.name, str(n)] + [f"{c.cpu_us:,.0f}" if c else "–" for c in cells]
             theirs = results.get(("oxigraph", query.name, n))
             for o in ours:

@@ -114,6 +114,25 @@ def test_a_slow_in_process_query_turns_the_fast_path_off(release: Release, stats
     assert off and then == "worker"
 
 
+def test_a_local_query_measured_cheap_runs_inline_next_time(release: Release, stats: Stats) -> None:
+    query = QUERIES[4]  # proved within the local bound, above the inline one
+
+    async def main(inline_cpu_s: float) -> list[str]:
+        store = pyoxigraph.Store.read_only(str(release.store_path))
+        pool = QueryPool(
+            release.store_path, workers=1, cache_bytes=0, local_store=store, stats=stats, inline_cpu_s=inline_cpu_s
+        )
+        await pool.start(wait=False)
+        try:
+            return [(await pool.run(QueryRequest(query))).where for _ in range(3)]
+        finally:
+            await pool.close()
+
+    assert cost_class(estimate(query, stats), 500, 200_000) == "local"
+    assert asyncio.run(main(10.0)) == ["local", "inline", "inline"]
+    assert asyncio.run(main(0.0)) == ["local", "local", "local"]  # never measured cheap enough: stays in a thread
+
+
 @pytest.mark.server
 def test_server_paths_and_the_time_limit_with_the_cache_off(release_dir: Path, tmp_path: Path) -> None:
     with (

@@ -3,6 +3,7 @@ over language-tagged strings (documented in server/README.md)."""
 
 from __future__ import annotations
 
+import json
 import xml.parsers.expat
 
 import pyoxigraph as ox
@@ -59,3 +60,16 @@ def test_group_concat_over_language_tagged_strings_as_the_engine_does_it() -> No
     assert rows["http://a/1"].language == "sv"
     assert rows["http://a/2"].language is None
     assert rows["http://a/2"].datatype.value == "http://www.w3.org/2001/XMLSchema#string"
+
+
+@pytest.mark.parametrize(("solutions", "truncated"), [(2, False), (3, True)])
+def test_row_cap_counts_solutions_not_separators_inside_strings(solutions: int, truncated: bool) -> None:
+    """The JSON row count bounds solutions by the `},{` between them; literals holding that text must not make
+    an answer at the cap look longer than it is, nor hide one over it."""
+    store = ox.Store()
+    for n in range(solutions):
+        store.add(ox.Quad(ox.NamedNode(f"http://a/{n}"), ox.NamedNode("http://a/p"), ox.Literal('x},{"y},{z')))
+    result = execute(store, QueryRequest("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"), max_rows=2)
+    assert result.truncated is truncated
+    bindings = json.loads(result.body)["results"]["bindings"]
+    assert len(bindings) == 2 and bindings[0]["o"]["value"] == 'x},{"y},{z'

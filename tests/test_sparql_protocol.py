@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -442,9 +443,11 @@ def test_serve_without_release_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     assert "kommunmal build" in capsys.readouterr().err
 
 
-def test_serve_command(release_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("http_server", ["uvicorn", "granian"])
+def test_serve_command(release_dir: Path, tmp_path: Path, http_server: str) -> None:
     port = free_port()
     log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [
@@ -456,18 +459,35 @@ def test_serve_command(release_dir: Path, tmp_path: Path) -> None:
                 str(port),
                 "--workers",
                 "1",
+                "--server",
+                http_server,
             ],
             stdout=sink,
             stderr=subprocess.STDOUT,
+            env=env | {"KOMMUNMAL_SPARQL_CACHE_BYTES": "0"},
         )
     try:
         server = Server(f"http://127.0.0.1:{port}/", process, log)
         wait_until_up(server)
-        r = httpx.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"})
+        params = {"query": "ASK { ?s ?p ?o }"}
+        r = httpx.get(server.sparql, params=params)
         assert r.json()["boolean"] is True
+        assert "date" in r.headers and r.headers["access-control-allow-origin"] == "*"
+        # The same HTTP semantics whichever server runs the app: HEAD keeps the headers, If-None-Match gives 304.
+        head = httpx.head(server.sparql, params=params)
+        assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == r.headers["etag"]
+        assert head.headers["content-length"] == r.headers["content-length"]
+        again = httpx.get(server.sparql, params=params, headers={"If-None-Match": r.headers["etag"]})
+        assert again.status_code == 304 and again.content == b"" and "content-type" not in again.headers
+        bad = httpx.get(server.sparql, params={"query": "SELECT WHERE"})
+        assert bad.status_code == 400 and bad.headers["content-type"].startswith("text/plain")
+        query = b"ASK { <urn:x:none> ?p ?o }"
+        posted = httpx.post(server.sparql, content=query, headers={"Content-Type": "application/sparql-query"})
+        assert posted.json()["boolean"] is False
         sd = Graph().parse(data=httpx.get(server.sparql).text, format="turtle")
         assert (None, URIRef(SD + "endpoint"), URIRef(server.sparql)) in sd
+        assert httpx.get(server.url + "health").status_code == 200
     finally:
         process.terminate()
-        process.wait(timeout=10)
-    assert "kommunmal.sparql" in log.read_text()
+        process.wait(timeout=15)
+    assert "kommunmal.sparql" in log.read_text() and f"({http_server})" in log.read_text()

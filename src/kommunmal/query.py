@@ -251,7 +251,7 @@ def execute(store: ox.Store, request: QueryRequest, max_rows: int | None) -> Que
             max_rows is not None
             and isinstance(result, ox.QuerySolutions)
             and len(body) > max_rows * _MIN_ROW_BYTES[name]
-            and _rows(body, name) > max_rows
+            and _rows(body, name, max_rows) > max_rows
         ):
             body, truncated = _cut_solutions(store, request, name, max_rows)
     return QueryResult(body, name, truncated, (time.perf_counter() - started) * 1000)
@@ -281,17 +281,21 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
         raise QueryTimeout(str(exc)) from None
 
 
-def _rows(body: bytes, name: str) -> int:
-    """Solutions in a serialized answer, counted without evaluating again; a cut is needed only above the cap.
+def _rows(body: bytes, name: str, max_rows: int) -> int:
+    """Solutions in a serialized answer, counted without evaluating again; exact whenever it is above `max_rows`
+    (a cut is needed only there), possibly an overcount below it.
 
-    TSV has one line per solution and XML one <result> element (a literal's "<" is escaped); JSON is parsed.
+    TSV has one line per solution and XML one <result> element (a literal's "<" is escaped). In Oxigraph's
+    compact JSON every boundary between two solutions is `},{`, so their count plus one bounds the solutions
+    from above (a string may hold the sequence too); JSON is parsed only when that bound is over the cap.
     CSV may hold line breaks inside quoted values, so it is counted as "maybe over" and cut by the TSV route."""
     if name == "tsv":
         return body.count(b"\n") - 1
     if name == "srx":
         return body.count(b"<result>")
     if name == "srj":
-        return len(json.loads(body)["results"]["bindings"])
+        bound = body.count(b"},{") + 1
+        return bound if bound <= max_rows else len(json.loads(body)["results"]["bindings"])
     return 1 << 62
 
 
@@ -459,8 +463,12 @@ class QueryPool:
     With `local_store` (this process's read-only handle on the same store) and `stats` (query_cost.Stats of
     it), a query that query_cost proves cheap skips the worker round trip: a bound of at most `inline_work`
     is evaluated right on the event loop, one of at most `local_work` in a thread (pyoxigraph releases the GIL
-    while it evaluates). Should one of them ever take longer than a tenth of the time limit, the proof's
-    constant was wrong for this machine: the pool logs it and sends every later query to the workers.
+    while it evaluates). A query proved within `local_work` whose last evaluation here took at most
+    `inline_cpu_s` of CPU is evaluated on the event loop too: the store never changes, so the same query does the
+    same work again, and the hop to a thread and back (tens of µs, more than such a query's evaluation) is saved;
+    the bound keeps holding it, and a slower measurement sends it back to the thread. Should one of them ever take
+    longer than a tenth of the time limit, the proof's constant was wrong for this machine: the pool logs it and
+    sends every later query to the workers.
     """
 
     def __init__(
@@ -477,6 +485,7 @@ class QueryPool:
         stats: Any = None,
         inline_work: int = 500,
         local_work: int = 200_000,
+        inline_cpu_s: float = 0.001,
     ) -> None:
         self.store_path = str(store_path)
         self.local_store = local_store if stats is not None and local_work > 0 else None
@@ -484,6 +493,8 @@ class QueryPool:
         self.inline_work = min(inline_work, local_work)
         self.local_work = local_work
         self._costs: OrderedDict[str, int | None] = OrderedDict()
+        self.inline_cpu_s = inline_cpu_s
+        self._measured: OrderedDict[str, float] = OrderedDict()  # query -> CPU seconds of its last evaluation here
         self._threads: Any = None
         self.size = max(1, workers)
         self.timeout_s = timeout_s
@@ -582,7 +593,10 @@ class QueryPool:
             self._costs[query] = work
             if len(self._costs) > 4096:
                 self._costs.popitem(last=False)
-        return cost_class(work, self.inline_work, self.local_work)
+        where = cost_class(work, self.inline_work, self.local_work)
+        if where == "local" and self._measured.get(query, float("inf")) <= self.inline_cpu_s:
+            return "inline"
+        return where
 
     async def _run_here(self, request: QueryRequest, where: str) -> QueryResult:
         store = self.local_store
@@ -601,6 +615,10 @@ class QueryPool:
             raise
         except Exception as exc:
             raise QueryFailed(f"{type(exc).__name__}: {exc}") from None
+        if len(request.query) <= 8192:  # a memo of small queries only: 4,096 of them stay a few tens of MB
+            self._measured[request.query] = cpu_s
+            if len(self._measured) > 4096:
+                self._measured.popitem(last=False)
         # The proof bounds work, so the check is on the CPU time of the evaluating thread: a busy machine that
         # delays the answer does not make the query more expensive.
         if cpu_s > self.timeout_s / 10 and self.local_store is not None:

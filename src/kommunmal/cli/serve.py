@@ -2,6 +2,12 @@
 
 The store is opened read-only as it lies on disk: nothing is loaded at start. Without a release the command
 says so and exits 2. The same app runs under `uvicorn --factory kommunmal.web:create_app`.
+
+`--server` picks the HTTP server: uvicorn (httptools, the default) or granian (the extra `kommunmal[granian]`:
+HTTP parsing and the socket in Rust, one worker process under a supervisor that restarts it). Both honour
+X-Forwarded-For/-Proto from 127.0.0.1 only (the reverse proxy of server/nginx.conf); granian adds
+`Server: granian`. On the 2-core development machine granian cost more CPU per request than uvicorn
+(server/README.md, "Uncached queries"), so uvicorn stays the default.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from pathlib import Path
 from kommunmal import integrity
 from kommunmal.cli.common import settings
 
+SERVERS = ("uvicorn", "granian")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="serve the current release over HTTP (read-only; SPARQL at /sparql)")
@@ -23,7 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--uds", help="listen on this Unix socket instead of host:port (for a reverse proxy)")
     p.add_argument("--release-dir", type=Path, help="folder with releases/ and current (setting release_dir)")
     p.add_argument("--workers", type=int, help="SPARQL worker processes (setting sparql_workers)")
-    p.add_argument("--access-log", action="store_true", help="also log every request (uvicorn's access log)")
+    p.add_argument("--access-log", action="store_true", help="also log every request (the HTTP server's access log)")
+    p.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="uvicorn",
+        help="HTTP server: uvicorn (default) or granian (extra kommunmal[granian]; see server/README.md)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -38,13 +52,19 @@ def run(args: argparse.Namespace) -> int:
     if choice.refused:
         print(f"kommunmal serve: {choice.describe()}", file=sys.stderr)
 
-    import uvicorn
-
     from kommunmal.web import create_app
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     where = args.uds or f"{args.host}:{args.port}"
-    print(f"kommunmal serve: release {release.id} on {where}, SPARQL at {s.public_url}sparql", file=sys.stderr)
+    server = getattr(args, "server", "uvicorn")
+    print(
+        f"kommunmal serve: release {release.id} on {where} ({server}), SPARQL at {s.public_url}sparql",
+        file=sys.stderr,
+    )
+    if server == "granian":
+        return _granian(create_app(s, release), args)
+    import uvicorn
+
     uvicorn.run(
         create_app(s, release),
         host=args.host,
@@ -56,4 +76,30 @@ def run(args: argparse.Namespace) -> int:
         proxy_headers=True,
         server_header=False,
     )
+    return 0
+
+
+def _granian(app: object, args: argparse.Namespace) -> int:
+    """Serve `app` with granian: one worker process (forked, so it gets `app` as built here) under granian's
+    supervisor, which restarts it should it die; the worker runs the app's lifespan (the query workers)."""
+    try:
+        from granian import Granian
+        from granian.constants import Interfaces
+        from granian.utils.proxies import wrap_asgi_with_proxy_headers
+    except ImportError:
+        print("kommunmal serve: --server granian needs granian: pip install 'kommunmal[granian]'", file=sys.stderr)
+        return 2
+
+    served = wrap_asgi_with_proxy_headers(app, trusted_hosts="127.0.0.1")
+    server = Granian(
+        "kommunmal.web:create_app",  # for granian's process title only: the worker serves `served`
+        address=args.host,
+        port=args.port,
+        uds=Path(args.uds) if args.uds else None,
+        interface=Interfaces.ASGI,
+        workers=1,
+        log_access=args.access_log,
+        respawn_failed_workers=True,
+    )
+    server.serve(target_loader=lambda _target: served)
     return 0

@@ -26,7 +26,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -62,6 +62,9 @@ READ_ONLY = "Denna ändpunkt är skrivskyddad / this endpoint is read-only: SPAR
 HTML = FORMATS["html"]
 _RESULTS = tuple(f for f in RESULT_FORMATS if f.name in RESULTS_FORMATS)
 _GRAPHS = tuple(f for f in RDF_GRAPH_FORMATS if f.name in GRAPH_FORMATS)
+# Per-query memos (ETag, log summary, parsed parameters) keep queries up to this length: 4,096 entries each
+# stay under ~100 MB whatever clients send.
+REMEMBERED_CHARS = 8192
 _TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml", "application/n-triples")
 
 
@@ -118,9 +121,13 @@ async def stop(app: Any) -> None:
 
 
 def install(app: Any) -> None:
-    """Register the worker pool's start and stop with the app's lifespan."""
+    """Register the worker pool's start and stop with the app's lifespan, and route /sparql past the router
+    (kommunmal.web.shortcut: the same endpoint, inside the same HTTP semantics)."""
+    from kommunmal.web.shortcut import Shortcut
+
     app.state.startup_hooks.append(start)
     app.state.shutdown_hooks.append(stop)
+    app.add_middleware(Shortcut, routes={"/sparql": endpoint, "/sparql/": endpoint})
 
 
 class _Endpoint:
@@ -135,6 +142,27 @@ class _Endpoint:
         self.description: dict[str, bytes] = {}
         self.inspected: OrderedDict[str, QueryInfo] = OrderedDict()
         self.negotiated: dict[tuple[str, str | None], tuple[Format | None, Format | None, Format | None]] = {}
+        self.etags: OrderedDict[QueryRequest, bytes] = OrderedDict()
+        self.summaries: OrderedDict[str, str] = OrderedDict()
+
+    def etag(self, request: QueryRequest) -> bytes:
+        """The strong ETag of the answer to `request`: the release's checksum and the request, hashed."""
+        tag = self.etags.get(request)
+        if tag is None:
+            tag = b'"' + hashlib.sha256(self.etag_seed + request.to_json()).hexdigest()[:32].encode() + b'"'
+            if len(request.query) <= REMEMBERED_CHARS:
+                _remember(self.etags, request, tag)
+        return tag
+
+    def summary(self, query: str) -> str:
+        """What the log line says of a query: a short hash and its first 80 characters on one line."""
+        found = self.summaries.get(query)
+        if found is None:
+            digest = hashlib.sha1(query.encode()).hexdigest()[:10] if query else "-"
+            found = f"q={digest} {' '.join(query.split())[:80]}"
+            if len(query) <= REMEMBERED_CHARS:
+                _remember(self.summaries, query, found)
+        return found
 
     def service_description(self, fmt: Format) -> bytes:
         if fmt.name not in self.description:
@@ -146,9 +174,7 @@ class _Endpoint:
         info = self.inspected.get(query)
         if info is None:
             info = inspect(query)
-            self.inspected[query] = info
-            if len(self.inspected) > 4096:
-                self.inspected.popitem(last=False)
+            _remember(self.inspected, query, info)
         return info
 
     def negotiate(self, accept: str | None, override: str | None) -> tuple[Format | None, Format | None, Format | None]:
@@ -168,6 +194,12 @@ class _Endpoint:
             if len(self.negotiated) < 1024:
                 self.negotiated[key] = found
         return found
+
+
+def _remember(cache: OrderedDict, key: Any, value: Any, size: int = 4096) -> None:
+    cache[key] = value
+    if len(cache) > size:
+        cache.popitem(last=False)
 
 
 # Values of the `format` parameter that clients send (SPARQLWrapper sends format=json, format=xml, …):
@@ -236,8 +268,8 @@ async def endpoint(scope: dict, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
     if log.isEnabledFor(logging.INFO):
         ms = (time.perf_counter() - started) * 1000
-        digest = hashlib.sha1(query.encode()).hexdigest()[:10] if query else "-"
-        log.info("%s %d %.1fms %dB q=%s %s", method, status, ms, len(body), digest, " ".join(query.split())[:80])
+        summary = ep.summary(query) if ep is not None else "q=- "
+        log.info("%s %d %.1fms %dB %s", method, status, ms, len(body), summary)
 
 
 async def _handle(
@@ -301,7 +333,7 @@ async def _handle(
         info.has_dataset,
         ep.settings.public_url + "sparql",
     )
-    etag = b'"' + hashlib.sha256(ep.etag_seed + request.to_json()).hexdigest()[:32].encode() + b'"'
+    etag = ep.etag(request)
     common = [
         (b"etag", etag),
         (b"cache-control", CACHE_CONTROL),
@@ -442,8 +474,18 @@ def _params(raw: bytes) -> list[tuple[str, str]]:
     """Form-encoded parameters; percent-escapes must decode to UTF-8."""
     if not raw:
         return []
+    return list(_parsed(raw)) if len(raw) <= REMEMBERED_CHARS else list(_parse(raw))
+
+
+@lru_cache(maxsize=1024)
+def _parsed(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """_parse, remembered: clients repeat the same query strings (errors are not remembered, they raise)."""
+    return _parse(raw)
+
+
+def _parse(raw: bytes) -> tuple[tuple[str, str], ...]:
     try:
-        return parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        return tuple(parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict"))
     except UnicodeDecodeError:
         raise ProtocolError(400, "parameters must be UTF-8 (percent-encoded)") from None
 

@@ -104,6 +104,11 @@ def parse_file(path: Path, base_iri: str, into: Graph | None = None) -> Graph:
         raise SourceError(path, f"cannot read: {exc.strerror or exc}") from None
     except RecursionError:
         raise SourceError(path, f"{fmt}: nested too deeply to read; flatten the structure") from None
+    except (IndexError, KeyError, TypeError, AttributeError, AssertionError) as exc:
+        # rdflib's parsers fail this way on some damaged input (found by tests/test_generated_input.py).
+        raise SourceError(
+            path, f"{fmt}: not readable as {fmt} ({type(exc).__name__}: {exc}); fix or re-export the file"
+        ) from None
     finally:
         _parsing.reset(token)
     return graph

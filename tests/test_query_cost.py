@@ -12,8 +12,9 @@ import pytest
 from live_server import running_server
 
 from kommunmal.config import Settings
-from kommunmal.query import QueryPool, QueryRequest
+from kommunmal.query import QueryRequest
 from kommunmal.query_cost import STATS_FILE, Stats, cost_class, estimate
+from kommunmal.query_pool import QueryPool
 from kommunmal.release import Release
 from kommunmal.web.routes.sparql import EXAMPLES
 

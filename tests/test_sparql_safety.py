@@ -13,7 +13,8 @@ import pyoxigraph
 import pytest
 from live_server import Listener, Server, running_server
 
-from kommunmal.query import QueryFailed, QueryPool, QueryRefused, QueryRequest, inspect
+from kommunmal.query import QueryFailed, QueryRefused, QueryRequest, inspect
+from kommunmal.query_pool import QueryPool
 from kommunmal.release import Release
 from kommunmal.store import Store
 

@@ -151,7 +151,7 @@ class RemotePool:
     """The SPARQL endpoint's evaluator for a remote store: `execute` in a thread, bounded by the time limit.
 
     The remote server evaluates (and should have its own limit too); the row cap and formats are applied here
-    exactly as for the embedded store. Same interface as kommunmal.query.QueryPool."""
+    exactly as for the embedded store. Same interface as kommunmal.query_pool.QueryPool."""
 
     def __init__(self, store: RemoteStore, *, workers: int = 2, timeout_s: float = 10.0, max_rows: int | None = 10000):
         from concurrent.futures import ThreadPoolExecutor

@@ -1,7 +1,7 @@
 """/sparql: the SPARQL 1.1 Protocol query operation, the service description and the query page.
 
 A plain ASGI endpoint (no per-request dependency injection): the protocol checks run here, the evaluation
-runs in the worker processes of kommunmal.query.QueryPool.
+runs in the worker processes of kommunmal.query_pool.QueryPool.
 
 Responses:
 
@@ -41,11 +41,11 @@ from kommunmal.query import (
     RESULTS_FORMATS,
     QueryError,
     QueryInfo,
-    QueryPool,
     QueryRequest,
     QueryResult,
     inspect,
 )
+from kommunmal.query_pool import QueryPool
 from kommunmal.service_description import describe_service
 from kommunmal.web.routes import query_page
 

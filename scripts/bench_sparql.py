@@ -44,7 +44,7 @@ import httpx
 
 from kommunmal.config import Settings
 from kommunmal.release import Release, build
-from kommunmal.web.routes.sparql import EXAMPLES
+from kommunmal.web.routes.query_page import EXAMPLES
 
 BIN = Path(sys.executable).parent
 VOCAB = Settings.from_env(environ={}).vocab

@@ -16,7 +16,7 @@ from kommunmal.query import QueryRequest
 from kommunmal.query_cost import STATS_FILE, Stats, cost_class, estimate
 from kommunmal.query_pool import QueryPool
 from kommunmal.release import Release
-from kommunmal.web.routes.sparql import EXAMPLES
+from kommunmal.web.routes.query_page import EXAMPLES
 
 KM = "https://w3id.org/kommunmal/def/kommunmal#"
 RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -24,7 +24,7 @@ from rdflib.namespace import RDF
 from kommunmal.cli import main as cli_main
 from kommunmal.config import Settings
 from kommunmal.store import Store
-from kommunmal.web.routes.sparql import EXAMPLES
+from kommunmal.web.routes.query_page import EXAMPLES
 
 pytestmark = pytest.mark.server
 

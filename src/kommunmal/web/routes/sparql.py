@@ -1,7 +1,9 @@
 """/sparql: the SPARQL 1.1 Protocol query operation, the service description and the query page.
 
 A plain ASGI endpoint (no per-request dependency injection): the protocol checks run here, the evaluation
-runs in the worker processes of kommunmal.query_pool.QueryPool.
+runs in the worker processes of kommunmal.query_pool.QueryPool. Request parsing is kommunmal.web.sparql_request,
+the formats and their negotiation kommunmal.web.sparql_formats, the per-app state and its memos (ETags)
+kommunmal.web.sparql_endpoint.
 
 Responses:
 
@@ -20,60 +22,45 @@ Responses:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import time
-from collections import OrderedDict
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pyoxigraph
 from fastapi import APIRouter
 
 from kommunmal.config import Settings
-from kommunmal.formats import FORMATS, RDF_GRAPH_FORMATS, RESULT_FORMATS, Format, by_media_type, negotiate
-from kommunmal.query import (
-    GRAPH_FORMATS,
-    RESULTS_FORMATS,
-    QueryError,
-    QueryInfo,
-    QueryRequest,
-    QueryResult,
-    inspect,
-)
+from kommunmal.formats import FORMATS, RDF_GRAPH_FORMATS, negotiate
+from kommunmal.query import QueryError, QueryInfo, QueryRequest, QueryResult
 from kommunmal.query_pool import QueryPool
-from kommunmal.service_description import describe_service
 from kommunmal.web.routes import query_page
+from kommunmal.web.sparql_endpoint import Endpoint
+from kommunmal.web.sparql_formats import content_type_of, format_parameter, not_acceptable, prefers_html
+from kommunmal.web.sparql_request import (
+    ALLOW,
+    FORM,
+    QUERY,
+    READ_ONLY,
+    UPDATE,
+    ProtocolError,
+    etag_matches,
+    headers_of,
+    media_type_of,
+    parse_params,
+    preflight_headers,
+    query_text,
+    read_body,
+)
 
 router = APIRouter()
 log = logging.getLogger("kommunmal.sparql")
 
 HERE = Path(__file__).resolve().parent.parent
-ALLOW = "GET, HEAD, POST, OPTIONS"
 CACHE_CONTROL = b"public, max-age=300"
-FORM = "application/x-www-form-urlencoded"
-QUERY = "application/sparql-query"
-UPDATE = "application/sparql-update"
-READ_ONLY = "Denna ändpunkt är skrivskyddad / this endpoint is read-only: SPARQL Update is not accepted"
-HTML = FORMATS["html"]
-_RESULTS = tuple(f for f in RESULT_FORMATS if f.name in RESULTS_FORMATS)
-_GRAPHS = tuple(f for f in RDF_GRAPH_FORMATS if f.name in GRAPH_FORMATS)
-# Per-query memos (ETag, log summary, parsed parameters) keep queries up to this length: 4,096 entries each
-# stay under ~100 MB whatever clients send.
-REMEMBERED_CHARS = 8192
-_TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml", "application/n-triples")
-
-
-class ProtocolError(Exception):
-    def __init__(self, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or []
 
 
 async def start(app: Any) -> None:
@@ -109,7 +96,7 @@ async def start(app: Any) -> None:
     background = isinstance(pool, QueryPool) and pool.local_store is not None
     await (pool.start(wait=False) if background else pool.start())
     app.state.query_pool = pool
-    app.state.sparql = _Endpoint(settings, app.state.release, app.state.store, pool)
+    app.state.sparql = Endpoint(settings, app.state.release, app.state.store, pool)
     state = "starting" if background else f"started ({pool.isolation})"
     log.info("%d query workers %s; release %s", pool.size, state, app.state.release.id)
 
@@ -130,120 +117,13 @@ def install(app: Any) -> None:
     app.add_middleware(Shortcut, routes={"/sparql": endpoint, "/sparql/": endpoint})
 
 
-class _Endpoint:
-    """Per-app state: settings, the pool, and caches that live as long as the release."""
-
-    def __init__(self, settings: Settings, release: Any, store: Any, pool: QueryPool) -> None:
-        self.settings = settings
-        self.release = release
-        self.store = store
-        self.pool = pool
-        self.etag_seed = str(release.meta.get("content_sha256", release.id)).encode()
-        self.description: dict[str, bytes] = {}
-        self.inspected: OrderedDict[str, QueryInfo] = OrderedDict()
-        self.negotiated: dict[tuple[str, str | None], tuple[Format | None, Format | None, Format | None]] = {}
-        self.etags: OrderedDict[QueryRequest, bytes] = OrderedDict()
-        self.summaries: OrderedDict[str, str] = OrderedDict()
-
-    def etag(self, request: QueryRequest) -> bytes:
-        """The strong ETag of the answer to `request`: the release's checksum and the request, hashed."""
-        tag = self.etags.get(request)
-        if tag is None:
-            tag = b'"' + hashlib.sha256(self.etag_seed + request.to_json()).hexdigest()[:32].encode() + b'"'
-            if len(request.query) <= REMEMBERED_CHARS:
-                _remember(self.etags, request, tag)
-        return tag
-
-    def summary(self, query: str) -> str:
-        """What the log line says of a query: a short hash and its first 80 characters on one line."""
-        found = self.summaries.get(query)
-        if found is None:
-            digest = hashlib.sha1(query.encode()).hexdigest()[:10] if query else "-"
-            found = f"q={digest} {' '.join(query.split())[:80]}"
-            if len(query) <= REMEMBERED_CHARS:
-                _remember(self.summaries, query, found)
-        return found
-
-    def service_description(self, fmt: Format) -> bytes:
-        if fmt.name not in self.description:
-            graph = describe_service(self.settings, self.release, self.store)
-            self.description[fmt.name] = graph.serialize(format=fmt.rdflib, encoding="utf-8")
-        return self.description[fmt.name]
-
-    def inspect(self, query: str) -> QueryInfo:
-        info = self.inspected.get(query)
-        if info is None:
-            info = inspect(query)
-            _remember(self.inspected, query, info)
-        return info
-
-    def negotiate(self, accept: str | None, override: str | None) -> tuple[Format | None, Format | None, Format | None]:
-        """(results format, graph format, html) acceptable to the client; None where nothing is."""
-        key = (accept or "", override)
-        found = self.negotiated.get(key)
-        if found is None:
-            pair = _format_parameter(override) if override else None
-            if pair is not None:
-                found = (pair[0], pair[1], None)
-            else:
-                found = (
-                    negotiate(accept, _RESULTS, FORMATS["srj"]),
-                    negotiate(accept, _GRAPHS, FORMATS["turtle"]),
-                    _prefers_html(accept),
-                )
-            if len(self.negotiated) < 1024:
-                self.negotiated[key] = found
-        return found
-
-
-def _remember(cache: OrderedDict, key: Any, value: Any, size: int = 4096) -> None:
-    cache[key] = value
-    if len(cache) > size:
-        cache.popitem(last=False)
-
-
-# Values of the `format` parameter that clients send (SPARQLWrapper sends format=json, format=xml, …):
-# the format for results and the format for graphs each value stands for.
-_FORMAT_WORDS: dict[str, tuple[str | None, str | None]] = {
-    "json": ("srj", "jsonld"),
-    "xml": ("srx", "rdfxml"),
-    "ttl": (None, "turtle"),
-    "n3": (None, "turtle"),
-    "nt": (None, "ntriples"),
-    "n-triples": (None, "ntriples"),
-    "rdf": (None, "rdfxml"),
-    "rdf+xml": (None, "rdfxml"),
-    "json-ld": (None, "jsonld"),
-}
-
-
-def _format_parameter(value: str) -> tuple[Format | None, Format | None] | None:
-    """The (results, graph) formats a `format` parameter asks for; None for a value it does not know."""
-    value = value.strip().lower()
-    if value in _FORMAT_WORDS:
-        results, graph = _FORMAT_WORDS[value]
-        return (FORMATS[results] if results else None, FORMATS[graph] if graph else None)
-    fmt = FORMATS.get(value) or by_media_type(value)
-    if fmt is None or fmt.name not in (*RESULTS_FORMATS, *GRAPH_FORMATS):
-        return None
-    return (fmt, None) if fmt.name in RESULTS_FORMATS else (None, fmt)
-
-
-def _prefers_html(accept: str | None) -> Format | None:
-    """HTML when the client ranks it above every SPARQL format (browsers do; SPARQL clients do not)."""
-    if not accept or "html" not in accept:
-        return None
-    best = negotiate(accept, (HTML, *_RESULTS, *_GRAPHS), FORMATS["srj"])
-    return HTML if best is HTML else None
-
-
 async def endpoint(scope: dict, receive: Any, send: Any) -> None:
     """The ASGI application behind /sparql."""
     started = time.perf_counter()
     state = scope["app"].state
-    ep: _Endpoint | None = getattr(state, "sparql", None)
+    ep: Endpoint | None = getattr(state, "sparql", None)
     method = scope["method"]
-    headers = _headers(scope)
+    headers = headers_of(scope)
     status, body, out = 500, b"", []
     query = ""
     try:
@@ -273,16 +153,16 @@ async def endpoint(scope: dict, receive: Any, send: Any) -> None:
 
 
 async def _handle(
-    ep: _Endpoint, scope: dict, receive: Any, method: str, headers: dict[str, str]
+    ep: Endpoint, scope: dict, receive: Any, method: str, headers: dict[str, str]
 ) -> tuple[int, bytes, list[tuple[bytes, bytes]], str]:
     if method == "OPTIONS":
-        return 204, b"", _preflight(headers), ""
+        return 204, b"", preflight_headers(headers), ""
     if method not in ("GET", "HEAD", "POST"):
         raise ProtocolError(405, f"{method} is not allowed here; use GET or POST", [(b"allow", ALLOW.encode())])
-    params = _params(scope["query_string"])
+    params = parse_params(scope["query_string"])
     if method == "POST":
         content_type = headers.get("content-type", "")
-        media, charset = _media_type(content_type)
+        media, charset = media_type_of(content_type)
         if charset not in (None, "utf-8", "utf8"):
             raise ProtocolError(400, f"charset {charset} is not accepted: SPARQL requests are UTF-8")
         if media == UPDATE:
@@ -293,11 +173,11 @@ async def _handle(
                 f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'}",
                 [(b"accept-post", f"{FORM}, {QUERY}".encode())],
             )
-        raw = await _body(receive, headers, ep.settings.max_body_bytes)
+        raw = await read_body(receive, headers, ep.settings.max_body_bytes)
         if media == FORM:
-            params += _params(raw)
+            params += parse_params(raw)
         else:
-            params.append(("query", _utf8(raw)))
+            params.append(("query", query_text(raw)))
     if any(name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in params):
         raise ProtocolError(403, READ_ONLY)
     queries = [value for name, value in params if name == "query"]
@@ -320,7 +200,7 @@ async def _handle(
         or (kind == "graph" and graph_fmt is None)
         or (results_fmt is None and graph_fmt is None)
     ):
-        raise ProtocolError(406, _not_acceptable(kind))
+        raise ProtocolError(406, not_acceptable(kind))
     default_graphs = tuple(v for n, v in params if n == "default-graph-uri")
     named_graphs = tuple(v for n, v in params if n == "named-graph-uri")
     dataset = bool(default_graphs or named_graphs)
@@ -340,12 +220,12 @@ async def _handle(
         (b"vary", b"Accept"),
         (b"access-control-expose-headers", b"ETag, X-Kommunmal-Truncated, Warning, Server-Timing"),
     ]
-    if method != "POST" and _matches(headers.get("if-none-match"), etag):
+    if method != "POST" and etag_matches(headers.get("if-none-match"), etag):
         return 304, b"", common, query
     result: QueryResult = await ep.pool.run(request)
     fmt = FORMATS[result.format]
     out = [
-        (b"content-type", _content_type(fmt)),
+        (b"content-type", content_type_of(fmt)),
         *common,
         (b"server-timing", _timing(result)),
     ]
@@ -377,10 +257,10 @@ def store_stats(release: Any, store: Any) -> Any:
 
 
 def _without_query(
-    ep: _Endpoint, accept: str | None, override: str | None, headers: dict[str, str]
+    ep: Endpoint, accept: str | None, override: str | None, headers: dict[str, str]
 ) -> tuple[int, bytes, list[tuple[bytes, bytes]], str]:
-    pair = _format_parameter(override) if override else None
-    if pair is None and _prefers_html(accept) is not None:
+    pair = format_parameter(override) if override else None
+    if pair is None and prefers_html(accept) is not None:
         return 200, _page(ep, ""), [(b"content-type", b"text/html; charset=utf-8"), (b"vary", b"Accept")], ""
     if pair is not None and pair[1] is not None:
         accept = pair[1].media_type
@@ -396,18 +276,18 @@ def _without_query(
         + b'"'
     )
     out = [
-        (b"content-type", _content_type(fmt)),
+        (b"content-type", content_type_of(fmt)),
         (b"etag", etag),
         (b"cache-control", CACHE_CONTROL),
         (b"vary", b"Accept"),
     ]
-    if _matches(headers.get("if-none-match"), etag):
+    if etag_matches(headers.get("if-none-match"), etag):
         return 304, b"", out, ""
     return 200, body, out, ""
 
 
 async def _page_with_results(
-    ep: _Endpoint, query: str, info: QueryInfo, params: list[tuple[str, str]]
+    ep: Endpoint, query: str, info: QueryInfo, params: list[tuple[str, str]]
 ) -> tuple[int, bytes, list[tuple[bytes, bytes]], str]:
     """The query page with the answer rendered on the server, for browsers without JavaScript."""
     default_graphs = tuple(v for n, v in params if n == "default-graph-uri")
@@ -446,108 +326,10 @@ async def _page_with_results(
     )
 
 
-def _not_acceptable(kind: str | None) -> str:
-    offered = _GRAPHS if kind == "graph" else _RESULTS if kind == "results" else (*_RESULTS, *_GRAPHS)
-    return "none of the accepted media types can be produced; offered: " + ", ".join(f.media_type for f in offered)
-
-
-def _preflight(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
-    requested = headers.get("access-control-request-headers", "accept, content-type, if-none-match")
-    return [
-        (b"allow", ALLOW.encode()),
-        (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
-        (b"access-control-allow-headers", requested.encode("latin-1")),
-        (b"access-control-max-age", b"86400"),
-    ]
-
-
-def _headers(scope: dict) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
-        value = raw_value.decode("latin-1")
-        found[name] = f"{found[name]}, {value}" if name in found else value
-    return found
-
-
-def _params(raw: bytes) -> list[tuple[str, str]]:
-    """Form-encoded parameters; percent-escapes must decode to UTF-8."""
-    if not raw:
-        return []
-    return list(_parsed(raw)) if len(raw) <= REMEMBERED_CHARS else list(_parse(raw))
-
-
-@lru_cache(maxsize=1024)
-def _parsed(raw: bytes) -> tuple[tuple[str, str], ...]:
-    """_parse, remembered: clients repeat the same query strings (errors are not remembered, they raise)."""
-    return _parse(raw)
-
-
-def _parse(raw: bytes) -> tuple[tuple[str, str], ...]:
-    try:
-        return tuple(parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict"))
-    except UnicodeDecodeError:
-        raise ProtocolError(400, "parameters must be UTF-8 (percent-encoded)") from None
-
-
-def _utf8(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ProtocolError(400, f"the query is not UTF-8 (byte {exc.start})") from None
-
-
-def _media_type(value: str) -> tuple[str, str | None]:
-    parts = [p.strip() for p in value.split(";")]
-    charset = None
-    for param in parts[1:]:
-        key, _, val = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = val.strip().strip('"').lower()
-    return parts[0].lower(), charset
-
-
-async def _body(receive: Any, headers: dict[str, str], limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it is known to exceed `limit` (never read whole)."""
-    declared = headers.get("content-length")
-    if declared is not None:
-        with contextlib.suppress(ValueError):
-            if int(declared) > limit:
-                raise ProtocolError(413, f"the request body is larger than {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ProtocolError(400, "the client went away")
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise ProtocolError(413, f"the request body is larger than {limit} bytes")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _matches(if_none_match: str | None, etag: bytes) -> bool:
-    if not if_none_match:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in tags or etag.decode() in tags
-
-
-@cache
-def _content_type(fmt: Format) -> bytes:
-    text = fmt.media_type.startswith(_TEXT_TYPES) or fmt.media_type.endswith("json")
-    return (fmt.media_type + ("; charset=utf-8" if text else "")).encode()
-
-
 # --- the query page (kommunmal.web.routes.query_page renders it) ---------------------------------------------
 
-EXAMPLES = query_page.EXAMPLES
 
-
-def _page(ep: _Endpoint, query: str, answer: dict | None = None) -> bytes:
+def _page(ep: Endpoint, query: str, answer: dict | None = None) -> bytes:
     return query_page.render(ep.settings, ep.release, query, answer)
 
 

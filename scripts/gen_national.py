@@ -33,7 +33,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kommunmal import resources
-from kommunmal.kolada import Fetched, KoladaValue, to_cube
+from kommunmal.kolada_client import Fetched, KoladaValue
+from kommunmal.kolada_cube import to_cube
 
 SIZES = (1, 29, 290)
 FIRST_CODE = 9001
@@ -103,7 +104,7 @@ def document_text(templates: list[tuple[str, str]], index: int, year: int) -> st
 
 
 def observations(index: int, kpis: list[str]) -> str:
-    """Made-up values for `kpis` over YEARS for municipality `index`, as Turtle (kolada.to_cube's mapping)."""
+    """Made-up values for `kpis` over YEARS for municipality `index`, as Turtle (kolada_cube.to_cube's mapping)."""
     code, slug, name = municipality(index)
     area = URIRef(f"{BASE}id/{slug}")
     parts = []

@@ -25,18 +25,9 @@ from kommunmal.cli import main
 from kommunmal.config import Settings
 from kommunmal.dataset import load, parse_file, union_graph
 from kommunmal.errors import Unreachable
-from kommunmal.kolada import (
-    Fetched,
-    KoladaClient,
-    KoladaResponseError,
-    KoladaValue,
-    check_cube,
-    default_path,
-    municipality_iri,
-    parse_page,
-    to_cube,
-    to_turtle,
-)
+from kommunmal.kolada import default_path
+from kommunmal.kolada_client import Fetched, KoladaClient, KoladaResponseError, KoladaValue, parse_page
+from kommunmal.kolada_cube import check_cube, municipality_iri, to_cube, to_turtle
 from kommunmal.validation import load_shapes, validate
 
 ROOT = Path(__file__).resolve().parents[1]

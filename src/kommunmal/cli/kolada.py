@@ -11,7 +11,9 @@ import argparse
 from pathlib import Path
 
 from kommunmal.cli.common import progress, settings
-from kommunmal.kolada import DEFAULT_BASE_URL, counted, import_values
+from kommunmal.kolada import import_values
+from kommunmal.kolada_client import DEFAULT_BASE_URL
+from kommunmal.kolada_cube import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:

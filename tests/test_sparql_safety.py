@@ -95,6 +95,24 @@ def test_service_in_strings_iris_comments_and_names_is_not_service(query: str) -
 @pytest.mark.parametrize(
     "query",
     [
+        "SELECT ?äFROM ?s WHERE { ?s ?p ?o }",
+        "SELECT ?ö_from WHERE { ?ö_from ?p ?o }",
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:å_from ?o }",
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:årFROM ?o }",
+    ],
+)
+def test_from_inside_a_swedish_name_names_no_dataset(query: str) -> None:
+    """A name with a non-ASCII letter before "from" is one token: the query keeps the default dataset."""
+    assert inspect(query).has_dataset is False
+
+
+def test_from_as_a_keyword_still_names_a_dataset() -> None:
+    assert inspect("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }").has_dataset is True
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
         "SELECT * WHERE { ?s ?p ex:a\\# . SERVICE <http://x/> {} }",  # an escaped '#' in a local name is no comment
         "SELECT * WHERE { ?s ?p ex:a\\' . SERVICE <http://x/> {} ex:b\\' }",  # escaped quotes open no string
         "SELECT * WHERE { SERVICE:x {} }",

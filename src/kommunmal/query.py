@@ -102,19 +102,21 @@ class QueryTooLarge(QueryError):
 
 # One pass, left to right, with the same token boundaries as the SPARQL grammar for everything that can hide
 # text: comments, strings, IRIs, variables, prefixed names (the local part may contain escaped '#', quotes),
-# language tags. What remains are keywords, punctuation and numbers.
+# language tags. What remains are keywords, punctuation and numbers. Names take any Unicode letter, as the
+# grammar's PN_CHARS do: with ASCII letters only, ?äFROM was read as ?ä and the keyword FROM.
 _TOKENS = re.compile(
     r"""
     (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\.)*>)
-  | (?P<var>[?$][A-Za-z0-9_]+)
-  | (?P<pname>(?P<prefix>[A-Za-z][A-Za-z0-9_.\-]*)?:(?:(?:[A-Za-z0-9_:]|\\.|%[0-9A-Fa-f]{2})
-               (?:[A-Za-z0-9_\-:]|\\.|%[0-9A-Fa-f]{2})*)?)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+)
+  | (?P<pname>(?P<prefix>[^\W\d_][\w.\-\u00b7\u0300-\u036f\u203f\u2040]*)?
+               :(?:(?:[\w:\u00b7\u0300-\u036f\u203f\u2040]|\\.|%[0-9A-Fa-f]{2})
+                  (?:[\w\-:\u00b7\u0300-\u036f\u203f\u2040]|\\.|%[0-9A-Fa-f]{2})*)?)
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<escape>\\.)
-  | (?P<word>[A-Za-z]+)
+  | (?P<word>[^\W\d_]+)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,

@@ -195,3 +195,21 @@ def _children(pid: int) -> list[int]:
         text = (task / "children").read_text().split()
         found += [int(t) for t in text]
     return sorted(found)
+
+
+def test_verified_files_are_not_hashed_again_until_the_stamp_is_gone(release: Release, tmp_path: Path) -> None:
+    """The build records what it hashed (.verified.json); a start trusts unchanged files and checks changed ones."""
+    old, new = two_releases(release, tmp_path)
+    assert integrity.choose(tmp_path).release.path == new  # a copy (new inodes): checked in full, then recorded
+    stamps = json.loads((new / integrity.VERIFIED).read_text(encoding="utf-8"))
+    assert {"void.ttl", "kommunmal.nq"} <= set(stamps) and any(name.startswith("store/") for name in stamps)
+    # Damage in place that keeps size and modification time is the one thing the stamp cannot see …
+    void = new / "void.ttl"
+    before = void.stat()
+    corrupt(new)
+    os.utime(void, ns=(before.st_atime_ns, before.st_mtime_ns))
+    if void.stat().st_ino == before.st_ino:
+        assert integrity.problems(new) == []
+    # … until the stamp is removed: then every file is hashed again.
+    (new / integrity.VERIFIED).unlink()
+    assert any("void.ttl does not match" in p for p in integrity.problems(new))

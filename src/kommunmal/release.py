@@ -244,6 +244,9 @@ def _finish(
         "files": {n: {"sha256": h, "bytes": (folder / n).stat().st_size} for n, h in sums.items()},
     }
     (folder / "release.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from kommunmal.integrity import remember  # integrity imports this module
+
+    remember(folder)  # hashed and counted just now: the first start need not do it again
 
 
 def _sha256(path: Path) -> str:

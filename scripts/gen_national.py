@@ -40,6 +40,7 @@ SIZES = (1, 29, 290)
 FIRST_CODE = 9001
 TEMPLATE = "ostersund"
 TEMPLATE_YEAR = 2024
+TEMPLATE_GOALS = 8  # goals 1.1–1.8 of the template
 KPIS = 20
 YEARS = tuple(range(2014, 2024))
 BASE = "https://w3id.org/kommunmal/"
@@ -82,25 +83,58 @@ def municipality(index: int) -> tuple[str, str, str]:
 
 
 def document_text(templates: list[tuple[str, str]], index: int, year: int) -> str:
-    """One municipality-year as Turtle: the template files with names, codes, IRIs and year replaced."""
-    code, slug, name = municipality(index)
+    """One municipality-year as Turtle: the template files with names, codes, IRIs and year replaced, and
+    `extra_goals(index)` more goals after the template's eight."""
     out = [WARNING]
     for file_name, text in templates:
-        text = text.replace("id/ostersund", f"id/{slug}")
-        text = text.replace(f"budget-{TEMPLATE_YEAR}", f"budget-{year}")
-        text = text.replace("data/ostersund/", f"data/{slug}/")
-        # Web pages the real document cites would be false sources for an invented one: they point into the
-        # reserved .invalid domain instead (the namespaces of the vocabularies and reference data stay).
-        text = _CITED_HOSTS.sub(f"https://{slug}.invalid/", text)
-        text = text.replace('"2380"^^km:Kommunkod', f'"{code}"^^km:Kommunkod')
-        text = text.replace('"212000-2528"', f'"212000-{code}"')
-        text = text.replace("Östersund", name)
-        text = re.sub("ostersund", name.lower(), text, flags=re.IGNORECASE)
+        text = _renamed(text, index, year)
         if file_name == "budget.ttl":
             text = re.sub(r'dct:title "Budget', 'dct:title "SYNTETISKA TESTDATA – Budget', text, count=1)
+            _code, slug, _name = municipality(index)
             text += f"\n<id/{slug}/budget-{year}/document> skos:editorialNote {NOTE} .\n"
         out.append(f"# --- from {file_name}\n{text}\n")
+    sources = dict(templates)
+    for number in range(TEMPLATE_GOALS + 1, TEMPLATE_GOALS + 1 + extra_goals(index)):
+        out.append(f"# --- goal 1.{number}: a copy of goal 1.{TEMPLATE_GOALS} (synthetic)\n")
+        out.append(_renamed(_extra_goal(sources, number), index, year) + "\n")
     return "".join(out)
+
+
+def extra_goals(index: int) -> int:
+    """Goals beyond the template's eight for municipality `index`: 0–4 in turn, so documents have 8–12 goals."""
+    return index % 5
+
+
+def _extra_goal(sources: dict[str, str], number: int) -> str:
+    """Goal 1.`number` as Turtle in the template's names: goal 1.8's description, political text and paragraphs
+    with the number changed, in the scheme and in the core-services group."""
+    last = f"1.{TEMPLATE_GOALS}"
+    goals = sources["goals.ttl"]
+    prefixes = "".join(line + "\n" for line in goals.splitlines() if line.startswith("@prefix"))
+    start = goals.index(f"goal:{last} a km:Goal ;")
+    block = goals[start : goals.index("\n\n", start)] + "\n"
+    text = "".join(line + "\n" for line in sources[f"{last}.ttl"].splitlines() if not line.startswith("#"))
+    body = prefixes + block + "\n" + text
+    body = body.replace(f"goal:{last} ", f"goal:1.{number} ").replace(f"text:{last} ", f"text:1.{number} ")
+    body = body.replace(f'skos:notation "{last}"', f'skos:notation "1.{number}"')
+    body = body.replace(f"para:{last}-", f"para:1.{number}-")
+    group = f"<id/{TEMPLATE}/budget-{TEMPLATE_YEAR}/group-karnverksamhet>"
+    scheme = f"<id/{TEMPLATE}/budget-{TEMPLATE_YEAR}/goals>"
+    return body + f"\n{scheme} skos:hasTopConcept goal:1.{number} .\n{group} skos:member goal:1.{number} .\n"
+
+
+def _renamed(text: str, index: int, year: int) -> str:
+    code, slug, name = municipality(index)
+    text = text.replace("id/ostersund", f"id/{slug}")
+    text = text.replace(f"budget-{TEMPLATE_YEAR}", f"budget-{year}")
+    text = text.replace("data/ostersund/", f"data/{slug}/")
+    # Web pages the real document cites would be false sources for an invented one: they point into the
+    # reserved .invalid domain instead (the namespaces of the vocabularies and reference data stay).
+    text = _CITED_HOSTS.sub(f"https://{slug}.invalid/", text)
+    text = text.replace('"2380"^^km:Kommunkod', f'"{code}"^^km:Kommunkod')
+    text = text.replace('"212000-2528"', f'"212000-{code}"')
+    text = text.replace("Östersund", name)
+    return re.sub("ostersund", name.lower(), text, flags=re.IGNORECASE)
 
 
 def observations(index: int, kpis: list[str]) -> str:

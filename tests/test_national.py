@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
+from rdflib import RDF, SKOS, Dataset, URIRef
 
 from kommunmal.config import Settings
 from kommunmal.documents import documents, resolve
@@ -18,6 +18,7 @@ from kommunmal.release import build
 from kommunmal.sparql_source import StoreSource
 
 ROOT = Path(__file__).resolve().parents[1]
+BASE = "https://w3id.org/kommunmal/"
 
 
 def generate(size: int, out: Path) -> Path:
@@ -43,6 +44,19 @@ def test_generator_output_is_deterministic_and_marked_synthetic(national: Path, 
     assert "SYNTETISKA TESTDATA – Budget 2024" in text
     body = text.split("\n", 2)[2]  # after the two warning lines, which name the template
     assert "ostersund" not in body.lower() and "Östersund" not in body and "stratsys.se" not in body
+
+
+def test_documents_have_eight_to_twelve_goals_in_their_scheme(tmp_path: Path) -> None:
+    out = generate(5, tmp_path / "five")
+    counts = []
+    for index in range(5):
+        graph = Dataset().parse(out / f"syntet-{9001 + index}" / "2024.ttl", format="turtle", publicID=BASE)
+        scheme = URIRef(f"{BASE}id/syntet-{9001 + index}/budget-2024/goals")
+        goals = set(graph.objects(scheme, SKOS.hasTopConcept))
+        assert goals == set(graph.subjects(RDF.type, URIRef(BASE + "def/kommunmal#Goal")))
+        assert all(graph.value(g, URIRef(BASE + "def/kommunmal#politicalText")) for g in goals)
+        counts.append(len(goals))
+    assert counts == [8, 9, 10, 11, 12]
 
 
 def test_smallest_size_builds_in_parallel_and_serves_its_document(

@@ -7,7 +7,7 @@ names and IRIs replaced, and gets 20 Kolada key figures with ten years (2014–2
 in the output is a fact: every goal document carries an editorial note saying so, its title says
 "SYNTETISKA TESTDATA", and every file starts with the same warning.
 
-Layout of `--out` (a data folder: KOMMUNMAL_DATA_DIR or `kommunmal build --data-dir`):
+Layout of `--out` (a data folder, given to `kommunmal build` as KOMMUNMAL_DATA_DIR):
 
     reference/                the embedded reference data (UN SDG, Kolada KPIs, sources), copied unchanged
     syntet-9001/2024.ttl      one file per municipality and year: one named graph per goal document
@@ -16,7 +16,7 @@ Layout of `--out` (a data folder: KOMMUNMAL_DATA_DIR or `kommunmal build --data-
 The output depends only on --size and --year (no clock, no randomness): running it twice gives the same bytes.
 
     .venv/bin/python scripts/gen_national.py --size 290 --out /tmp/national
-    .venv/bin/kommunmal build --data-dir /tmp/national --out /tmp/national-build
+    KOMMUNMAL_DATA_DIR=/tmp/national .venv/bin/kommunmal build --out /tmp/national-build
 """
 
 from __future__ import annotations

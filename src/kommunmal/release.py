@@ -159,16 +159,16 @@ def _build_parallel(settings: Settings, out: Path, say: Progress, started: float
         store.optimize()
         Stats.of_store(store).save(staging / STATS_FILE)
         say(f"  {len(store)} kvader / quads ({time.monotonic() - started:.0f} s)")
-        say("Skriver dumpar och VoID / writing dumps and VoID …")
-        rp.write_dumps(staging, store, _prefixes(settings))
         void = rp.describe_store(settings, store, sources, graphs)
         void.serialize(destination=staging / "void.ttl", format="turtle", encoding="utf-8")
         report.graph.serialize(destination=staging / "validation.ttl", format="turtle", encoding="utf-8")
         triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
         quads = len(store)
         del store
+        say("Skriver dumpar och tillägg parallellt / writing dumps and extras in parallel …")
+        rp.write_outputs(settings, staging, _prefixes(settings), release_extras(), say)
         release_id = digest[:16]
-        _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings))
+        _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings), extras=False)
         _upload(settings, staging, release_id, say)
         final = _publish(out, staging, release_id)
     except BaseException:
@@ -224,9 +224,11 @@ def _finish(
     quads: int,
     sources: list[Source],
     warnings: int,
+    extras: bool = True,
 ) -> None:
-    """The extras, then SHA256SUMS and release.json: the last files of a release folder."""
-    for extra in release_extras():
+    """The extras (unless already written: `extras=False`), then SHA256SUMS and release.json: the last files of a
+    release folder."""
+    for extra in release_extras() if extras else ():
         extra(settings, folder, say)
     files = sorted(p for p in folder.iterdir() if p.is_file())
     sums = {p.name: _sha256(p) for p in files}

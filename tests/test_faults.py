@@ -199,7 +199,7 @@ def _children(pid: int) -> list[int]:
 
 def test_verified_files_are_not_hashed_again_until_the_stamp_is_gone(release: Release, tmp_path: Path) -> None:
     """The build records what it hashed (.verified.json); a start trusts unchanged files and checks changed ones."""
-    old, new = two_releases(release, tmp_path)
+    _old, new = two_releases(release, tmp_path)
     assert integrity.choose(tmp_path).release.path == new  # a copy (new inodes): checked in full, then recorded
     stamps = json.loads((new / integrity.VERIFIED).read_text(encoding="utf-8"))
     assert {"void.ttl", "kommunmal.nq"} <= set(stamps) and any(name.startswith("store/") for name in stamps)

@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 OUT    ?= build
 
-.PHONY: help install build serve test lint format validate bench clean browser
+.PHONY: help install build serve test lint format validate bench clean browser dictionaries
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,13 @@ browser: ## install Debian's Chromium for the browser tests (needs root), unless
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
 
-test: install browser ## lint, then run the whole test suite
+dictionaries: ## install Debian's FreeDict Swedish-English dictionaries for ingest (needs root), unless present
+	@[ -f /usr/share/dictd/freedict-swe-eng.index ] && [ -f /usr/share/dictd/freedict-eng-swe.index ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    dict-freedict-swe-eng dict-freedict-eng-swe; }
+
+test: install browser dictionaries ## lint, then run the whole test suite
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/pytest

@@ -6,6 +6,7 @@ server spends assembling and rendering a page. Peers in the same run: /health (t
 
     .venv/bin/python scripts/bench_pages.py                     # builds a release into a temporary folder
     .venv/bin/python scripts/bench_pages.py --release build --n 50
+    .venv/bin/python scripts/bench_pages.py --release /tmp/national-build --municipality syntet-9001
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--release", type=Path, help="a release folder (default: build one into a temp folder)")
     parser.add_argument("--n", type=int, default=30, help="timed requests per page kind (after 2 warm-ups)")
+    parser.add_argument(
+        "--municipality",
+        default="ostersund",
+        help="IRI slug whose pages are asked for, e.g. syntet-9001 in a release of scripts/gen_national.py",
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env(environ={})
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print("|---|---|---:|---:|---:|")
         with TestClient(app) as client:
             for name, path, accept in KINDS:
+                path = path.replace("/ostersund/", f"/{args.municipality}/")
                 headers = {"accept": accept}
                 for _ in range(2):
                     status = client.get(path, headers=headers).status_code

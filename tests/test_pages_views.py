@@ -200,3 +200,25 @@ def test_head_has_description_open_graph_and_icon(client: TestClient) -> None:
     icon = re.search(r'<link rel="icon" href="([^"]+)"', head).group(1)
     assert client.get(icon).headers["content-type"] == "image/svg+xml"
     assert client.get("/favicon.ico").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/atgarder", {}),
+        ("/atgarder", {"mal": "1.4", "organ": "kommunstyrelsen"}),
+        ("/atgarder.csv", {"fn": "11"}),
+        ("/organisationer", {}),
+    ],
+)
+def test_index_pages_are_made_once_per_release_and_parameters(client: TestClient, path: str, params: dict) -> None:
+    """The index data is kept per release and parameters; a repeat is the same page, and nothing leaks between
+    parameters (a filtered index is not the unfiltered one)."""
+    first = client.get(path, params=params, headers={"accept": "text/html"})
+    cache = client.app.state.page_data
+    hits, misses = cache.hits, cache.misses
+    second = client.get(path, params=params, headers={"accept": "text/html"})
+    assert first.status_code == second.status_code == 200 and second.content == first.content
+    assert (cache.hits, cache.misses) == (hits + 1, misses)
+    if params and path == "/atgarder":
+        assert client.get(path, headers={"accept": "text/html"}).content != first.content

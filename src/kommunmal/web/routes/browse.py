@@ -10,7 +10,7 @@ from rdflib import URIRef
 
 from kommunmal.store import Store
 from kommunmal.views import browse
-from kommunmal.web.deps import get_store
+from kommunmal.web.deps import get_store, page_data
 from kommunmal.web.render import Site, view
 from kommunmal.web.scope import PARAM, scope
 
@@ -22,7 +22,12 @@ def _actions(request: Request, store: Store) -> tuple[dict, str] | None:
     if sc.unknown:
         return None
     f = browse.ActionFilter.from_params(request.query_params)
-    data = browse.build_actions(store, request.app.state.settings.vocab, f, sc.iri) | {"scope": sc.as_dict()}
+    key = ("actions", tuple(sorted(f.active().items())), sc.iri)
+    vocab = request.app.state.settings.vocab
+    built = page_data(request).get(
+        request.app.state.release.id, key, lambda: browse.build_actions(store, vocab, f, sc.iri)
+    )
+    data = built | {"scope": sc.as_dict()}
     params = f.active() | ({PARAM: sc.document.key} if sc.explicit and sc.document else {})
     return data, urlencode(params)
 
@@ -63,7 +68,13 @@ def organisations_index(request: Request, store: Store = Depends(get_store)) -> 
         from kommunmal.web.routes.pages import not_found
 
         return not_found(request)
-    data = browse.build_organisations(store, request.app.state.settings.vocab, sc.iri) | {"scope": sc.as_dict()}
+    vocab = request.app.state.settings.vocab
+    built = page_data(request).get(
+        request.app.state.release.id,
+        ("organisations", sc.iri),
+        lambda: browse.build_organisations(store, vocab, sc.iri),
+    )
+    data = built | {"scope": sc.as_dict()}
     return view(
         request, "organisations_index.html", data, unverified=URIRef(request.app.state.settings.vocab + "unverified")
     )

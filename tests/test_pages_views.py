@@ -209,6 +209,9 @@ def test_head_has_description_open_graph_and_icon(client: TestClient) -> None:
         ("/atgarder", {"mal": "1.4", "organ": "kommunstyrelsen"}),
         ("/atgarder.csv", {"fn": "11"}),
         ("/organisationer", {}),
+        ("/sdg", {}),
+        ("/sdg/11", {}),
+        ("/sdg/11.2", {}),
     ],
 )
 def test_index_pages_are_made_once_per_release_and_parameters(client: TestClient, path: str, params: dict) -> None:

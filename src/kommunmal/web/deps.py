@@ -34,7 +34,7 @@ _page_data_lock = threading.Lock()
 
 
 def page_data(request: Request) -> ReleaseCache:
-    """The app's cache of index-page data (action and organisation indexes), per release and parameters.
+    """The app's cache of index-page data (action and organisation indexes, the SDG pages), per release and parameters.
 
     Those pages read every document of the release: at 29 municipalities 0.4 s each, at 290 several seconds, for
     data that cannot change while the release is served. One cache per app (made on first use), at most

@@ -24,7 +24,7 @@ from kommunmal.store import Store
 from kommunmal.views import action, documents, goal, organisation, resource, sdg, suggest, vocabulary
 from kommunmal.views import graph as goal_graph
 from kommunmal.views.sparql import per_release
-from kommunmal.web.deps import get_store
+from kommunmal.web.deps import get_store, page_data
 from kommunmal.web.render import (
     Site,
     alternates,
@@ -117,7 +117,9 @@ def sdg_overview(request: Request, store: Store = Depends(get_store)) -> Respons
     graphs = release.meta.get("graphs", {})
     kos = [g for g, meta in graphs.items() if meta.get("role") == "reference" and "/sdg" in g]
     links = [(site.path(g) + ".ttl", "text/turtle", "FN:s SDG-KOS (Turtle)") for g in sorted(kos)]
-    data = sdg.build_overview(store, _vocab(request), sc.iri) | {"scope": sc.as_dict()}
+    vocab = _vocab(request)
+    built = page_data(request).get(release.id, ("sdg", sc.iri), lambda: sdg.build_overview(store, vocab, sc.iri))
+    data = built | {"scope": sc.as_dict()}
     return view(request, "sdg_overview.html", data, links=links)
 
 
@@ -141,7 +143,11 @@ def sdg_page(code: str, request: Request, store: Store = Depends(get_store)) -> 
     if not kinds:  # an SDG indicator or series: the generic page
         return view(request, "resource.html", resource.build(d, vocab, predicate_label), links=links, d=d)
     sc = scope(request, store)
-    data = sdg.build(store, vocab, iri, URIRef(SDGO + "Goal") in kinds, sc.iri) | {"scope": sc.as_dict()}
+    is_goal = URIRef(SDGO + "Goal") in kinds
+    built = page_data(request).get(
+        request.app.state.release.id, ("sdg", iri, sc.iri), lambda: sdg.build(store, vocab, iri, is_goal, sc.iri)
+    )
+    data = built | {"scope": sc.as_dict()}
     return view(
         request, "sdg.html", data, links=links, negotiate_json=False, d=d, unverified=URIRef(vocab + "unverified")
     )

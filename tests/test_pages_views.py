@@ -225,3 +225,25 @@ def test_index_pages_are_made_once_per_release_and_parameters(client: TestClient
     assert (cache.hits, cache.misses) == (hits + 1, misses)
     if params and path == "/atgarder":
         assert client.get(path, headers={"accept": "text/html"}).content != first.content
+
+
+def test_action_index_pages_hold_every_action_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At national scale the index is paged (sida=N); following the next links visits every action exactly once,
+    the same actions as the CSV, and the filters stay in the links."""
+    from kommunmal.web.routes import browse as browse_route
+
+    monkeypatch.setattr(browse_route, "PAGE_SIZE", 50)
+    rows = list(csv.DictReader(io.StringIO(client.get("/atgarder.csv").text)))
+    seen: list[str] = []
+    url, pages = "/atgarder", 0
+    while url:
+        html = client.get(url, headers={"accept": BROWSER}).text
+        items = re.findall(r'<li class="action-item">\s*<h2 class="h3"><a href="([^"]+)"', html)
+        assert 0 < len(items) <= 50
+        seen += items
+        pages += 1
+        found = re.search(r'<a href="([^"]+)" rel="next">', html)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    assert len(seen) == len(set(seen)) == len(rows) and pages == -(-len(rows) // 50)
+    filtered = client.get("/atgarder?slag=commitment", headers={"accept": BROWSER}).text  # 72 commitments
+    assert re.search(r'href="[^"]*slag=commitment[^"]*sida=2" rel="next"', filtered.replace("&amp;", "&"))

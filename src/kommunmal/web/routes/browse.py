@@ -41,12 +41,42 @@ def actions_index(request: Request, store: Store = Depends(get_store)) -> Respon
         return not_found(request)
     data, query = found
     site = Site(request.app.state.settings)
+    data = data | _page_of(data["actions"], request.query_params.get("sida", ""), site.url("atgarder"), query)
     csv_url = site.url("atgarder.csv") + (f"?{query}" if query else "")
     links = [
         (csv_url, "text/csv", "CSV"),
         (site.url("atgarder") + f"?{query}&format=json".replace("?&", "?"), "application/json", "JSON"),
     ]
     return view(request, "actions_index.html", data, links=links, csv_url=csv_url, query=query)
+
+
+PAGE_SIZE = 200  # actions per page of /atgarder; the CSV holds them all
+
+
+def _page_of(actions: list, asked: str, url: str, query: str) -> dict:
+    """The slice of `actions` on page `asked` (1-based; anything else: the first page) and the pager: `actions`,
+    `pager` {page, pages, matching (actions in all pages), first, last (1-based positions), previous, next
+    (URLs or None)}. At national scale an
+    unfiltered index holds tens of thousands of actions, too many for one page."""
+    pages = max(1, -(-len(actions) // PAGE_SIZE))
+    page = int(asked) if asked.isdigit() and 1 <= int(asked) <= pages else 1
+
+    def link(number: int) -> str:
+        return f"{url}?{query + '&' if query else ''}sida={number}"
+
+    start = (page - 1) * PAGE_SIZE
+    return {
+        "actions": actions[start : start + PAGE_SIZE],
+        "pager": {
+            "page": page,
+            "pages": pages,
+            "matching": len(actions),
+            "first": start + 1,
+            "last": min(start + PAGE_SIZE, len(actions)),
+            "previous": link(page - 1) if page > 1 else None,
+            "next": link(page + 1) if page < pages else None,
+        },
+    }
 
 
 @router.get("/atgarder.csv", include_in_schema=False)

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF
 
 from kommunmal.catalog_terms import ADMS_PUBTYPE, PUBLISHER_PATTERN, text
-from kommunmal.sparql_source import SparqlSource, query_text
+from kommunmal.sparql_source import SparqlSource, query_text, with_values
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def publishers(source: SparqlSource, orgs: list[str]) -> dict[str, Publisher]:
     if not orgs:
         return {}
     values = " ".join(f"<{o}>" for o in sorted(set(orgs)))
-    sparql = query_text("catalog_publisher", source.vocab) + f"VALUES ?org {{ {values} }}\n"
+    sparql = with_values(query_text("catalog_publisher", source.vocab), f"VALUES ?org {{ {values} }}")
     names: dict[str, dict[str, str]] = {}
     numbers: dict[str, str] = {}
     for row in source.select_text(sparql):

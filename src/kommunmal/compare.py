@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kommunmal.errors import KommunmalError
-from kommunmal.sparql_source import Row, SparqlSource, query_text
+from kommunmal.sparql_source import Row, SparqlSource, query_text, with_values
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -227,10 +227,9 @@ def _same(a: str, b: str) -> bool:
 
 
 def _select(source: SparqlSource, name: str, document: str | None = None) -> list[Row]:
-    kmc = source.vocab.replace("def/kommunmal#", "def/changes#")
-    text = f"PREFIX kmc: <{kmc}>\n" + query_text(name, source.vocab)
+    text = query_text(name, source.vocab)  # with km: and kmc:
     if document is not None:
-        text += f"\nVALUES ?document {{ <{document}> }}\n"
+        text = with_values(text, f"VALUES ?document {{ <{document}> }}")
     return source.select_text(text)
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from html import escape
 
 from kommunmal.errors import NotFound
-from kommunmal.sparql_source import SparqlSource, query_text
+from kommunmal.sparql_source import SparqlSource, query_text, with_values
 
 DIRECTIONS_SV = {"increase": "öka", "decrease": "minska", "reach": "nå"}
 
@@ -84,7 +84,7 @@ class Progress:
 
 
 def _select(source: SparqlSource, name: str, values: str) -> list[dict[str, str]]:
-    return source.select_text(query_text(name, source.vocab) + "\n" + values + "\n")
+    return source.select_text(with_values(query_text(name, source.vocab), values))
 
 
 def progress(source: SparqlSource, target: str) -> Progress:

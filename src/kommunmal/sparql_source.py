@@ -36,6 +36,18 @@ def query_text(name: str, vocab: str) -> str:
     return f"PREFIX km: <{vocab}>\nPREFIX kmc: <{changes}>\n" + path.read_text(encoding="utf-8")
 
 
+def with_values(text: str, values: str) -> str:
+    """`text` (a query with one top-level `WHERE {`) with the VALUES block `values` put first in its pattern.
+
+    First inside the pattern the block binds its variables before the rest is evaluated; appended after the query
+    (SPARQL allows both) it is joined with the answers for every value in the store, which grew with the store
+    (0.1 s a page at 29 municipalities). Raises ValueError when the query has no `WHERE {`."""
+    head, where, pattern = text.partition("WHERE {")
+    if not where:
+        raise ValueError("the query has no WHERE { to put the VALUES block in")
+    return f"{head}{where}\n  {values}\n{pattern}"
+
+
 class SparqlSource(ABC):
     """Somewhere SELECT queries can be run; `describe` says where, for messages and titles."""
 

@@ -30,18 +30,23 @@ def get_iris(request: Request) -> Iris:
 
 
 PAGE_DATA_SIZE = 256
-_page_data_lock = threading.Lock()
+_caches_lock = threading.Lock()
+
+
+def release_cache(request: Request, name: str, size: int) -> ReleaseCache:
+    """The app's ReleaseCache called `name` (an attribute of app.state), made on first use with at most `size`
+    entries; one per app, so apps in one process do not share."""
+    state = request.app.state
+    with _caches_lock:
+        cache = getattr(state, name, None)
+        if cache is None:
+            cache = ReleaseCache(size)
+            setattr(state, name, cache)
+    return cache
 
 
 def page_data(request: Request) -> ReleaseCache:
-    """The app's cache of index-page data (action and organisation indexes, the SDG pages), per release and parameters.
-
-    Those pages read every document of the release: at 29 municipalities 0.4 s each, at 290 several seconds, for
-    data that cannot change while the release is served. One cache per app (made on first use), at most
-    PAGE_DATA_SIZE entries."""
-    state = request.app.state
-    with _page_data_lock:
-        cache = getattr(state, "page_data", None)
-        if cache is None:
-            cache = state.page_data = ReleaseCache(PAGE_DATA_SIZE)
-    return cache
+    """The app's cache of index-page data (action and organisation indexes, the SDG pages), per release and
+    parameters. Those pages read every document of the release: at 29 municipalities 0.4 s each, at 290 several
+    seconds, for data that cannot change while the release is served."""
+    return release_cache(request, "page_data", PAGE_DATA_SIZE)

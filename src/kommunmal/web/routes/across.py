@@ -6,7 +6,6 @@ national scale a matrix or mapping takes seconds to compute, and a release never
 from __future__ import annotations
 
 import json
-import threading
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,7 +20,7 @@ from kommunmal.release import Release
 from kommunmal.result_cache import ReleaseCache
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
-from kommunmal.web.deps import get_release, get_settings, get_store
+from kommunmal.web.deps import get_release, get_settings, get_store, release_cache
 from kommunmal.web.render import page
 
 router = APIRouter()
@@ -29,7 +28,6 @@ GET_HEAD = ["GET", "HEAD"]
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "png": "image/png", "svg": "image/svg+xml"}
 # Entries kept: 2 levels x 5 forms of the matrix, and the mapping page and JSON of up to ~250 goal documents.
 RESULTS_SIZE = 512
-_results_lock = threading.Lock()
 
 
 def _source(settings: Settings, store: Store, release: Release) -> StoreSource:
@@ -37,13 +35,8 @@ def _source(settings: Settings, store: Store, release: Release) -> StoreSource:
 
 
 def results(request: Request) -> ReleaseCache:
-    """The app's cache of comparison bodies (made on first use; one per app, so apps in one process do not share)."""
-    state = request.app.state
-    with _results_lock:
-        cache = getattr(state, "across_results", None)
-        if cache is None:
-            cache = state.across_results = ReleaseCache(RESULTS_SIZE)
-    return cache
+    """The app's cache of comparison bodies."""
+    return release_cache(request, "across_results", RESULTS_SIZE)
 
 
 @router.api_route("/jamfor/globala-mal", methods=GET_HEAD, include_in_schema=False)

@@ -54,6 +54,17 @@ def test_action_index_scoped_to_a_document(two: TestClient) -> None:
     assert all("/budget-2024/" in a["action"] for a in old["actions"])
     assert new["actions"] and all(f"/budget-{YEAR}/" in a["action"] for a in new["actions"])
     assert two.get("/atgarder?dokument=nowhere/1999", headers={"accept": BROWSER}).status_code == 404
+    # Over both documents each action says whose it is; scoped to one, it need not.
+    titles = every["document_titles"]
+    html = two.get("/atgarder", headers={"accept": BROWSER}).text
+    assert {a["document"] for a in every["actions"]} <= set(titles)
+    assert {"Östersunds kommun 2024", f"Östersunds kommun {YEAR}"} <= set(titles.values())
+    shown = {titles[a["document"]] for a in every["actions"]}  # the first page's
+    assert shown and all(f'<span class="document">{title}</span>' in html for title in shown)
+    assert (
+        "document_titles" not in old
+        and 'class="document"' not in two.get(f"/atgarder?dokument={OLD}", headers={"accept": BROWSER}).text
+    )
 
 
 def test_sdg_pages_count_one_document_or_all(two: TestClient) -> None:

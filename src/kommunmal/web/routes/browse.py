@@ -28,6 +28,9 @@ def _actions(request: Request, store: Store) -> tuple[dict, str] | None:
         request.app.state.release.id, key, lambda: browse.build_actions(store, vocab, f, sc.iri)
     )
     data = built | {"scope": sc.as_dict()}
+    if sc.document is None and len(sc.documents) > 1:
+        # Over every document the same commitment can read alike in two municipalities: say whose each one is.
+        data["document_titles"] = {d.iri: f"{d.publisher_label} {d.year or d.title}".strip() for d in sc.documents}
     params = f.active() | ({PARAM: sc.document.key} if sc.explicit and sc.document else {})
     return data, urlencode(params)
 

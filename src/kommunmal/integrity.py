@@ -16,7 +16,6 @@ none of them (bit rot) is not seen until `.verified.json` is deleted, which make
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -26,7 +25,7 @@ from pathlib import Path
 import pyoxigraph
 
 from kommunmal.errors import KommunmalError, NotFound
-from kommunmal.release import Release
+from kommunmal.release import Release, file_sha256
 
 log = logging.getLogger("kommunmal.release")
 
@@ -74,7 +73,7 @@ def problems(path: Path) -> list[str]:
         if size != expected.get("bytes"):
             found.append(f"{name} has {size} bytes, release.json says {expected.get('bytes')} (truncated?)")
             continue
-        if verified.get(name) != _stamp(target) and _sha256(target) != expected.get("sha256"):
+        if verified.get(name) != _stamp(target) and file_sha256(target) != expected.get("sha256"):
             found.append(f"{name} does not match its SHA-256 checksum")
     found += _sums_problems(path, listed)
     store_files = _store_stamps(path)
@@ -152,14 +151,6 @@ def _store_problems(path: Path, quads: int | None) -> list[str]:
     if quads is not None and count != quads:
         return [f"the store holds {count} quads, release.json says {quads}"]
     return []
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def choose(release_dir: Path) -> Choice:

@@ -83,7 +83,7 @@ def build(
     if parallel is None:
         parallel = _document_folders(settings) > 1
     if parallel:
-        return _build_parallel(settings, out, say, started)
+        return _staged(settings, out, say, started, lambda staging: _write_parallel(settings, staging, say, started))
     say("Läser källor / reading sources …")
     dataset, sources = load(settings)
     say(f"  {len(sources)} filer, {len(dataset)} tripplar / files, triples")
@@ -93,16 +93,11 @@ def build(
     if not report.conforms:
         raise NotConformant(report.text())
     say(f"  konform, {len(report.warnings)} varningar / conforms, warnings")
-    staging = _staging(out)
-    try:
-        release_id = _write(settings, dataset, union, sources, report, staging, say)
-        _upload(settings, staging, release_id, say)
-        final = _publish(out, staging, release_id)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    say(f"Release {release_id} klar på {time.monotonic() - started:.1f} s / ready: {final}")
-    return Release(final), report
+
+    def write(staging: Path) -> tuple[str, Report]:
+        return _write(settings, dataset, union, sources, report, staging, say), report
+
+    return _staged(settings, out, say, started, write)
 
 
 def _document_folders(settings: Settings) -> int:
@@ -146,29 +141,15 @@ def _publish(out: Path, staging: Path, release_id: str) -> Path:
     return final
 
 
-def _build_parallel(settings: Settings, out: Path, say: Progress, started: float) -> tuple[Release, Report]:
-    from kommunmal import release_parallel as rp
-
+def _staged(
+    settings: Settings, out: Path, say: Progress, started: float, write: Callable[[Path], tuple[str, Report]]
+) -> tuple[Release, Report]:
+    """`write(staging)` fills a new staging folder under `out` and returns (release id, report); the folder is then
+    uploaded where a remote store is set and published as the current release. On any failure the staging folder
+    is removed and the previous release stays current."""
     staging = _staging(out)
     try:
-        report, sources, digest, graphs = rp.build_units(settings, staging, say)
-        say(f"  konform, {len(report.warnings)} varningar / conforms, warnings ({time.monotonic() - started:.0f} s)")
-        say("Laddar den inbäddade lagringen / loading the embedded store …")
-        store = pyoxigraph.Store(str(staging / "store"))
-        store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
-        store.optimize()
-        Stats.of_store(store).save(staging / STATS_FILE)
-        say(f"  {len(store)} kvader / quads ({time.monotonic() - started:.0f} s)")
-        void = rp.describe_store(settings, store, sources, graphs)
-        void.serialize(destination=staging / "void.ttl", format="turtle", encoding="utf-8")
-        report.graph.serialize(destination=staging / "validation.ttl", format="turtle", encoding="utf-8")
-        triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
-        quads = len(store)
-        del store
-        say("Skriver dumpar och tillägg parallellt / writing dumps and extras in parallel …")
-        rp.write_outputs(settings, staging, _prefixes(settings), release_extras(), say)
-        release_id = digest[:16]
-        _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings), extras=False)
+        release_id, report = write(staging)
         _upload(settings, staging, release_id, say)
         final = _publish(out, staging, release_id)
     except BaseException:
@@ -176,6 +157,30 @@ def _build_parallel(settings: Settings, out: Path, say: Progress, started: float
         raise
     say(f"Release {release_id} klar på {time.monotonic() - started:.1f} s / ready: {final}")
     return Release(final), report
+
+
+def _write_parallel(settings: Settings, staging: Path, say: Progress, started: float) -> tuple[str, Report]:
+    from kommunmal import release_parallel as rp
+
+    report, sources, digest, graphs = rp.build_units(settings, staging, say)
+    say(f"  konform, {len(report.warnings)} varningar / conforms, warnings ({time.monotonic() - started:.0f} s)")
+    say("Laddar den inbäddade lagringen / loading the embedded store …")
+    store = pyoxigraph.Store(str(staging / "store"))
+    store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.optimize()
+    Stats.of_store(store).save(staging / STATS_FILE)
+    say(f"  {len(store)} kvader / quads ({time.monotonic() - started:.0f} s)")
+    void = rp.describe_store(settings, store, sources, graphs)
+    void.serialize(destination=staging / "void.ttl", format="turtle", encoding="utf-8")
+    report.graph.serialize(destination=staging / "validation.ttl", format="turtle", encoding="utf-8")
+    triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
+    quads = len(store)
+    del store
+    say("Skriver dumpar och tillägg parallellt / writing dumps and extras in parallel …")
+    rp.write_outputs(settings, staging, _prefixes(settings), release_extras(), say)
+    release_id = digest[:16]
+    _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings), extras=False)
+    return release_id, report
 
 
 def _write(
@@ -231,7 +236,7 @@ def _finish(
     for extra in release_extras() if extras else ():
         extra(settings, folder, say)
     files = sorted(p for p in folder.iterdir() if p.is_file())
-    sums = {p.name: _sha256(p) for p in files}
+    sums = {p.name: file_sha256(p) for p in files}
     (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sums.items()), encoding="utf-8")
     meta = {
         "id": release_id,
@@ -251,7 +256,9 @@ def _finish(
     remember(folder)  # hashed and counted just now: the first start need not do it again
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file at `path` as 64 hex digits, read in 1 MiB blocks (the checksums of SHA256SUMS and
+    release.json). Raises OSError when the file cannot be read."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -13,7 +13,6 @@ file of the release under /dumps/); the comment says so, and a harvester checks 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -227,7 +226,8 @@ def _violating_nodes(catalog: Graph, shapes_dir: Path) -> set:
     data += catalog
     data += background
     # pySHACL, imported when first used: the DCAT-AP shapes use sh:shape, which pyshacl-turbo 0.6 refuses.
-    pyshacl = importlib.import_module("pyshacl")
+    import pyshacl
+
     _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)
     return {
         report.value(r, SH.focusNode)

@@ -114,15 +114,20 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
 
 
+def _one_release(release: Release, out: Path) -> Path:
+    """A release folder `out` holding a copy of the session's release as releases/previous, `current` on it."""
+    (out / "releases").mkdir(parents=True)
+    shutil.copytree(release.path, out / "releases" / "previous")
+    (out / "current").symlink_to(Path("releases") / "previous")
+    return out
+
+
 def _current_state(out: Path) -> tuple[str, list[str]]:
     return os.readlink(out / "current"), integrity.problems(out / "current")
 
 
 def test_build_killed_while_writing_leaves_the_previous_release(release: Release, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    (out / "releases").mkdir(parents=True)
-    shutil.copytree(release.path, out / "releases" / "previous")
-    (out / "current").symlink_to(Path("releases") / "previous")
+    out = _one_release(release, tmp_path / "out")
     before = _current_state(out)
     process = _build(out, _env())
     assert process.stderr is not None
@@ -141,10 +146,7 @@ def test_build_killed_while_writing_leaves_the_previous_release(release: Release
 
 def test_full_disk_during_build_leaves_the_previous_release(release: Release, tmp_path: Path) -> None:
     """The file size limit (RLIMIT_FSIZE) makes writes past 1 MiB fail as on a full disk."""
-    out = tmp_path / "out"
-    (out / "releases").mkdir(parents=True)
-    shutil.copytree(release.path, out / "releases" / "previous")
-    (out / "current").symlink_to(Path("releases") / "previous")
+    out = _one_release(release, tmp_path / "out")
     before = _current_state(out)
 
     def small_disk() -> None:

@@ -12,13 +12,15 @@ from rdflib import RDF, SKOS, Dataset, URIRef
 
 from kommunmal.config import Settings
 from kommunmal.documents import documents, resolve
-from kommunmal.errors import NotConformant
+from kommunmal.errors import NotConformant, SourceError
 from kommunmal.query_cost import STATS_FILE
 from kommunmal.release import build
 from kommunmal.sparql_source import StoreSource
+from kommunmal.validation import validate_in_context
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/kommunmal/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def generate(size: int, out: Path) -> Path:
@@ -88,3 +90,65 @@ def test_a_document_describing_another_municipality_is_refused(settings: Setting
     with pytest.raises(NotConformant, match=r"beta: .*another unit's namespace: .*id/alfa/y"):
         build(settings.with_(data_dir=data), out)
     assert not (out / "current").exists()
+
+
+def write_units(data: Path, units: dict[str, str]) -> Path:
+    """One Turtle file `<data>/<name>/2024.ttl` per unit, with the vocabulary's prefixes declared."""
+    for name, body in units.items():
+        (data / name).mkdir(parents=True, exist_ok=True)
+        (data / name / "2024.ttl").write_text(
+            f"@prefix km: <{BASE}def/kommunmal#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n{body}",
+            encoding="utf-8",
+        )
+    return data
+
+
+def test_a_unit_using_an_undefined_term_is_refused_with_its_file_and_line(settings: Settings, tmp_path: Path) -> None:
+    data = write_units(
+        tmp_path / "data",
+        {
+            "alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv .\n',
+            "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv ;\n    km:politicalTxt "y"@sv .\n',
+        },
+    )
+    out = tmp_path / "out"
+    with pytest.raises(NotConformant, match=r"(?s)Okänd term politicalTxt.*menade du politicalText") as caught:
+        build(settings.with_(data_dir=data), out)
+    assert "beta/2024.ttl:4" in str(caught.value)
+    assert str(caught.value).startswith("1 överträdelse (violations), 0 varningar (warnings)")
+    assert not (out / "current").exists()
+
+
+def test_a_syntax_error_in_a_unit_names_the_file_and_line(settings: Settings, tmp_path: Path) -> None:
+    data = write_units(
+        tmp_path / "data",
+        {"alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv .\n', "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv\n'},
+    )
+    with pytest.raises(SourceError, match=r"syntax error") as caught:
+        build(settings.with_(data_dir=data), tmp_path / "out")
+    assert caught.value.path.name == "2024.ttl" and caught.value.path.parent.name == "beta"
+    assert caught.value.line == 3 and "final '.' missing" in caught.value.message
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_units_give_the_same_release_id_and_warnings_on_every_build_and_engine(
+    engine: str, settings: Settings, tmp_path: Path
+) -> None:
+    # A blank node, a triple written twice and a decimal in a lexical form rdflib would rewrite: none may change the
+    # release id from one build to the next, and each engine must find the same warnings in a unit.
+    data = write_units(
+        tmp_path / "data",
+        {
+            "alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv ; skos:note [ skos:prefLabel "n"@sv ] .\n',
+            "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv , "y"@sv ; skos:note "1.50"^^<{XSD}decimal> .\n',
+        },
+    )
+    first, report = build(settings.with_(data_dir=data, shacl_engine=engine), tmp_path / "one", parallel=True)
+    again, _ = build(settings.with_(data_dir=data, shacl_engine="turbo"), tmp_path / "two", parallel=True)
+    assert first.path.name == again.path.name
+    reference = validate_in_context(settings.with_(data_dir=data), [data])
+    assert sorted((r.focus, r.path, r.severity) for r in report.results) == sorted(
+        (r.focus, r.path, r.severity) for r in reference.results
+    )
+    nquads = Dataset().parse(first.dump("nquads"), format="nquads")
+    assert len(nquads) == first.meta["quads"]

@@ -138,6 +138,13 @@ def syntax_error_line(path: Path, line: int, reason: str) -> tuple[int, str]:
         closed = upto.count("\n", 0, last.end()) + 1
         if line - closed <= 1 and closed - opened >= 3:
             return opened, f" (a long string opens here and runs to line {closed}; the parser stopped at line {line})"
+    if "EOF found" in reason and not lines[line - 1].strip():
+        last = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
+        if last is not None and not lines[last - 1].lstrip().startswith("#"):
+            return (
+                last,
+                f" (the file ends inside this statement: is its final '.' missing? the parser stopped at line {line})",
+            )
     if "end of statement" in reason and lines[line - 1][:1] not in ("", " ", "\t"):
         previous = next(
             (n for n in range(line - 1, 0, -1) if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")),

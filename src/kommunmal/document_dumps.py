@@ -32,26 +32,35 @@ def write_document_dumps(settings: Settings, folder: Path, say=None) -> list[Pat
     Reads `folder / "store"` read-only; one pass over the quads of each document's graphs per document.
     """
     store = Store(folder / "store")
-    source = StoreSource(store, settings.vocab)
     graph_iris = store.named_graphs()
     written: list[Path] = []
-    docs = [d for d in documents(source) if d.year]
+    docs = [d for d in documents(StoreSource(store, settings.vocab)) if d.year]
     for index, doc in enumerate(docs, 1):
         quads = [
             q
             for g in graphs_of(doc, graph_iris, settings.base_iri)
             for q in store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(g))
         ]
-        for extension, fmt in FORMATS.items():
-            target = folder / dump_name(doc, extension)
-            if fmt is pyoxigraph.RdfFormat.TURTLE:
-                items = sorted({pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-            else:
-                items = quads
-            pyoxigraph.serialize(items, str(target), fmt, prefixes=_prefixes(settings))
-            written.append(target)
+        written += write_document_dump(settings, doc, quads, folder)
         if say and (index == len(docs) or index % 50 == 0):
             say(f"  dumpar per måldokument / per-document dumps: {index}/{len(docs)}")
+    return written
+
+
+def write_document_dump(
+    settings: Settings, document: Document, quads: list[pyoxigraph.Quad], folder: Path
+) -> list[Path]:
+    """Write one document's dumps (`dump_name`, every format of FORMATS) into `folder` from `quads`, the quads of
+    its graphs (`graphs_of`); returns the three paths. Turtle holds each triple once."""
+    written = []
+    for extension, fmt in FORMATS.items():
+        target = folder / dump_name(document, extension)
+        if fmt is pyoxigraph.RdfFormat.TURTLE:
+            items = list(dict.fromkeys(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads))
+        else:
+            items = quads
+        pyoxigraph.serialize(items, str(target), fmt, prefixes=_prefixes(settings))
+        written.append(target)
     return written
 
 

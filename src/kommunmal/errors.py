@@ -21,6 +21,10 @@ class SourceError(KommunmalError):
         where = f"{self.path}:{line}" if line else str(self.path)
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple:
+        # Raised in a build worker, the error crosses to the main process pickled, by its own arguments.
+        return (type(self), (self.path, self.message, self.line))
+
 
 class NotConformant(KommunmalError):
     """The data does not conform to the SHACL shapes; nothing was published."""

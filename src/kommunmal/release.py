@@ -33,6 +33,7 @@ from kommunmal.formats import FORMATS
 from kommunmal.iris import Iris
 from kommunmal.query_cost import STATS_FILE, Stats
 from kommunmal.validation import Report, load_shapes, validate
+from kommunmal.views.swedish import count
 
 DUMP_NAME = "kommunmal"
 DUMP_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld")
@@ -86,13 +87,13 @@ def build(
         return _staged(settings, out, say, started, lambda staging: _write_parallel(settings, staging, say, started))
     say("Läser källor / reading sources …")
     dataset, sources = load(settings)
-    say(f"  {len(sources)} filer, {len(dataset)} tripplar / files, triples")
+    say(f"  {count(len(sources), 'fil', 'filer')}, {count(len(dataset), 'trippel', 'tripplar')} / files, triples")
     say("Validerar mot SHACL / validating against SHACL …")
     union = union_graph(dataset)
     report = validate(union, load_shapes(settings), sources, dataset=dataset, engine=settings.shacl_engine)
     if not report.conforms:
         raise NotConformant(report.text())
-    say(f"  konform, {len(report.warnings)} varningar / conforms, warnings")
+    say(f"  konform, {count(len(report.warnings), 'varning', 'varningar')} / conforms, warnings")
 
     def write(staging: Path) -> tuple[str, Report]:
         return _write(settings, dataset, union, sources, report, staging, say), report
@@ -163,21 +164,31 @@ def _write_parallel(settings: Settings, staging: Path, say: Progress, started: f
     from kommunmal import release_parallel as rp
 
     report, sources, digest, graphs = rp.build_units(settings, staging, say)
-    say(f"  konform, {len(report.warnings)} varningar / conforms, warnings ({time.monotonic() - started:.0f} s)")
+    warnings = count(len(report.warnings), "varning", "varningar")
+    say(f"  konform, {warnings} / conforms, warnings ({time.monotonic() - started:.0f} s)")
     say("Laddar den inbäddade lagringen / loading the embedded store …")
     store = pyoxigraph.Store(str(staging / "store"))
     store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     store.optimize()
-    Stats.of_store(store).save(staging / STATS_FILE)
-    say(f"  {len(store)} kvader / quads ({time.monotonic() - started:.0f} s)")
-    void = rp.describe_store(settings, store, sources, graphs)
-    void.serialize(destination=staging / "void.ttl", format="turtle", encoding="utf-8")
-    report.graph.serialize(destination=staging / "validation.ttl", format="turtle", encoding="utf-8")
-    triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
     quads = len(store)
+    say(f"  {quads} kvader / quads ({time.monotonic() - started:.0f} s)")
     del store
-    say("Skriver dumpar och tillägg parallellt / writing dumps and extras in parallel …")
-    rp.write_outputs(settings, staging, _prefixes(settings), release_extras(), say)
+    say("Skriver dumpar, statistik och tillägg parallellt / writing dumps, statistics and extras in parallel …")
+    from kommunmal.document_dumps import write_document_dumps
+
+    # The workers wrote the per-document dumps while validating (kommunmal.unit_validation).
+    extras = tuple(extra for extra in release_extras() if extra is not write_document_dumps)
+    rp.write_outputs(
+        settings,
+        staging,
+        _prefixes(settings),
+        extras,
+        say,
+        description=(sources, graphs),
+        meanwhile=lambda: report.graph.serialize(staging / "validation.ttl", format="turtle", encoding="utf-8"),
+    )
+    void = Graph().parse(staging / "void.ttl", format="turtle")
+    triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
     release_id = digest[:16]
     _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings), extras=False)
     return release_id, report
@@ -381,9 +392,9 @@ def void_graph(
         g.add((source.graph, RDF.type, VOID.Dataset))
         g.add((source.graph, VOID.triples, Literal(graph_triples.get(str(source.graph), 0), datatype=XSD.integer)))
         g.add((source.graph, DCTERMS.source, Literal(source.path.name)))
-    for index, (cls, count) in enumerate(classes):
+    for index, (cls, entities) in enumerate(classes):
         part = URIRef(f"{iris.dataset}#class-{index}")
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
-        g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
+        g.add((part, VOID.entities, Literal(entities, datatype=XSD.integer)))
     return g

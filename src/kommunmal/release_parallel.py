@@ -6,18 +6,19 @@ one pySHACL run over it would take hours.
 
 * Units. Each folder directly under the data folder except reference/ is one unit (a municipality: its
   organisations and its goal documents, one named graph per file). Ontology and reference data are shared.
-* Validation. A process per core (`build_workers`) holds the shapes and the shared graphs; it parses one unit,
-  validates the unit together with the shared graphs (pySHACL, the same shapes and options as
-  `validation.validate`) and sends back the results, the unit's N-Quads and its content digest. Memory is one
-  unit per process, whatever the number of units.
+* Validation. A process per core holds the shapes and the shared graphs; it reads one unit,
+  validates the unit together with the shared graphs (the same shapes, engine and options as
+  `validation.validate`; `kommunmal.unit_validation`), checks the terms of our vocabulary it uses, and sends back
+  the results, the unit's N-Quads and its content digest. Memory is one unit per process, whatever the number of
+  units.
 * Cross-document checks, in the main process: a unit may only describe resources under its own
   `id/<folder>/` or outside every unit's namespace (two municipalities never define each other's goals).
 * Streaming. The N-Quads of each conforming unit are appended to kommunmal.nq as they arrive; the store is
   bulk-loaded from that file; the VoID counts come from the store, and the other dumps and the release extras are
   written from it in parallel, a process per core (`write_outputs`).
 
-The release id is the SHA-256 over the sorted per-graph-set digests (`release.content_digest` of each unit
-and of the shared graphs), so the same sources give the same id.
+The release id is the SHA-256 over the sorted per-graph-set digests (`unit_validation.quads_digest` of each unit
+and of the shared graphs, over canonical N-Quads), so the same sources give the same id.
 """
 
 from __future__ import annotations
@@ -28,17 +29,17 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
 
+from kommunmal import unit_validation
 from kommunmal.config import Settings
-from kommunmal.dataset import Source, discover, parse_file
+from kommunmal.dataset import Source, discover
 from kommunmal.errors import NotConformant
 from kommunmal.formats import FORMATS
-from kommunmal.validation import Report, Result, load_shapes, validate
+from kommunmal.validation import Report, Result
 
 Progress = Callable[[str], None]
 
@@ -60,79 +61,23 @@ def units(settings: Settings, sources: list[Source]) -> tuple[list[Source], dict
     return shared, dict(sorted(by_unit.items()))
 
 
-@dataclass
-class UnitResult:
-    key: str
-    results: list[Result]
-    report_nt: bytes
-    nquads: bytes
-    digest: str
-    graphs: dict[str, int]  # named graph -> triples
-    foreign: list[str]  # subjects minted under another unit's id/<folder>/
-
-
-_STATE: dict = {}
-
-
-def _init(settings: Settings, shared: list[Source]) -> None:
-    _STATE["settings"] = settings
-    _STATE["shapes"] = load_shapes(settings)
-    graph = Graph()
-    for source in shared:
-        parse_file(source.path, settings.base_iri, graph)
-    _STATE["shared"] = graph
-
-
-def _validate_unit(key: str, sources: list[Source], keys: list[str]) -> UnitResult:
-    from kommunmal.release import content_digest
-
-    settings: Settings = _STATE["settings"]
-    dataset = Dataset(default_union=True)
-    for source in sources:
-        parse_file(source.path, settings.base_iri, dataset.graph(source.graph))
-    data = Graph()
-    for triple in _STATE["shared"]:
-        data.add(triple)
-    for s, p, o, _g in dataset.quads((None, None, None, None)):
-        data.add((s, p, o))
-    report = validate(data, _STATE["shapes"], sources, dataset=dataset, engine=settings.shacl_engine)
-    minted = settings.base_iri + "id/"
-    others = {k for k in keys if k != key}
-    foreign = sorted(
-        {
-            str(s)
-            for s in dataset.subjects()
-            if isinstance(s, URIRef) and str(s).startswith(minted) and str(s)[len(minted) :].split("/")[0] in others
-        }
-    )
-    return UnitResult(
-        key=key,
-        results=report.results,
-        report_nt=report.graph.serialize(format="nt", encoding="utf-8"),
-        nquads=dataset.serialize(format="nquads", encoding="utf-8"),
-        digest=content_digest(dataset),
-        graphs={str(s.graph): len(dataset.graph(s.graph)) for s in sources},
-        foreign=foreign[:20],
-    )
-
-
 def build_units(
     settings: Settings, folder: Path, say: Progress, workers: int | None = None
 ) -> tuple[Report, list[Source], str, dict[str, int]]:
     """Validate every unit and write folder/kommunmal.nq; raise NotConformant when any unit does not conform.
 
     Returns (the combined report, all sources, the content digest, triples per named graph)."""
-    from kommunmal.release import DUMP_NAME, content_digest
+    from kommunmal.release import DUMP_NAME
 
     sources = discover(settings)
     shared, by_unit = units(settings, sources)
     workers = workers or os.cpu_count() or 1
     say(f"Validerar {len(by_unit)} dokumentmappar på {workers} kärnor / validating document folders …")
-    shared_set = Dataset(default_union=True)
-    for source in shared:
-        parse_file(source.path, settings.base_iri, shared_set.graph(source.graph))
-    digests = [content_digest(shared_set)]
-    graphs = {str(s.graph): len(shared_set.graph(s.graph)) for s in shared}
+    shared_quads = [q for source in shared for q in unit_validation.read_source(source, settings.base_iri)]
+    digests = [unit_validation.quads_digest(shared_quads)]
+    graphs = {str(s.graph): 0 for s in shared}
+    for q in shared_quads:
+        graphs[q.graph_name.value] += 1
     results: dict[tuple, Result] = {}
     report_parts: list[bytes] = []
     problems: list[str] = []
@@ -140,11 +85,11 @@ def build_units(
     keys = list(by_unit)
     with (
         open(folder / f"{DUMP_NAME}.nq", "wb") as dump,
-        ProcessPoolExecutor(workers, initializer=_init, initargs=(settings, shared)) as pool,
+        ProcessPoolExecutor(workers, initializer=unit_validation.init, initargs=(settings, shared)) as pool,
     ):
-        dump.write(shared_set.serialize(format="nquads", encoding="utf-8"))
-        del shared_set
-        futures = [pool.submit(_validate_unit, key, by_unit[key], keys) for key in keys]
+        dump.write(pyoxigraph.serialize(shared_quads, format=pyoxigraph.RdfFormat.N_QUADS))
+        del shared_quads
+        futures = [pool.submit(unit_validation.validate_unit, key, by_unit[key], keys, folder) for key in keys]
         for done, future in enumerate(futures, 1):
             unit = future.result()
             for r in unit.results:
@@ -182,42 +127,82 @@ def _bar(done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
-def write_outputs(settings: Settings, folder: Path, prefixes: dict[str, str], extras: tuple, say: Progress) -> None:
-    """The other dumps and the release extras, each in its own process over the store opened read-only.
+def write_outputs(
+    settings: Settings,
+    folder: Path,
+    prefixes: dict[str, str],
+    extras: tuple,
+    say: Progress,
+    description: tuple[list[Source], dict[str, int]] | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> None:
+    """The other dumps, the store's statistics and description, and the release extras, each in its own process.
 
-    The store in `folder/store` must be closed for writing. Tasks: TriG of the dataset; Turtle, N-Triples and
-    JSON-LD of the union graph; every extra (`release.release_extras`). At 290 municipalities these took as long
-    as the validation when run one after another (each is one pass over 3 million quads). Raises what a task
+    `folder/kommunmal.nq` must hold the dataset and `folder/store` be closed for writing. Tasks: TriG of the dataset
+    (from the N-Quads file); the union graph as N-Triples (from the store), then as Turtle and JSON-LD (from the
+    N-Triples file); with `description` (the sources and the triples per named graph), the query planner's
+    statistics (`query_cost.STATS_FILE`) and the VoID description (void.ttl), counted in the store; every extra
+    (`release.release_extras`). Oxigraph reads a file about four times as fast as it reads its store, so each pass
+    over the store is made once. `meanwhile` runs in this process while the tasks run. Raises what a task
     raised."""
-    tasks = [(_dump, (folder, name, prefixes)) for name in ("trig", "turtle", "ntriples", "jsonld")]
-    tasks += [(_extra, (extra, settings, folder)) for extra in extras]
+    tasks = [(_extra, (extra, settings, folder)) for extra in extras]
+    tasks += [(_dump_union, (folder, prefixes)), (_dump_trig, (folder, prefixes))]
+    if description is not None:
+        tasks += [(_statistics, (folder,)), (_void, (settings, folder, *description))]
     started = time.monotonic()
     with ProcessPoolExecutor(min(len(tasks), os.cpu_count() or 1)) as pool:
         futures = {pool.submit(function, *args): _task_name(function, args) for function, args in tasks}
+        if meanwhile is not None:
+            meanwhile()
         for future in as_completed(futures):
             future.result()
             say(f"  {futures[future]} ({time.monotonic() - started:.0f} s)")
 
 
+def _statistics(folder: Path) -> None:
+    from kommunmal.query_cost import STATS_FILE, Stats
+
+    Stats.of_store(pyoxigraph.Store.read_only(str(folder / "store"))).save(folder / STATS_FILE)
+
+
+def _void(settings: Settings, folder: Path, sources: list[Source], graphs: dict[str, int]) -> None:
+    store = pyoxigraph.Store.read_only(str(folder / "store"))
+    void = describe_store(settings, store, sources, graphs)
+    void.serialize(destination=folder / "void.ttl", format="turtle", encoding="utf-8")
+
+
 def _task_name(function: Callable, args: tuple) -> str:
-    if function is _dump:
-        return f"dump {args[1]}"
+    if function is _dump_union:
+        return "dumpar / dumps: turtle, ntriples, jsonld"
+    if function is _dump_trig:
+        return "dump / dump: trig"
+    if function in (_statistics, _void):
+        return {_statistics: "statistik / statistics", _void: "VoID"}[function]
     return args[0].__name__
 
 
-def _dump(folder: Path, name: str, prefixes: dict[str, str]) -> None:
+def _dump_trig(folder: Path, prefixes: dict[str, str]) -> None:
+    from kommunmal.release import DUMP_NAME
+
+    quads = pyoxigraph.parse(path=str(folder / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    pyoxigraph.serialize(quads, folder / f"{DUMP_NAME}.trig", pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
+
+
+def _dump_union(folder: Path, prefixes: dict[str, str]) -> None:
     from kommunmal.release import DUMP_NAME
 
     store = pyoxigraph.Store.read_only(str(folder / "store"))
-    target = folder / f"{DUMP_NAME}.{FORMATS[name].extension}"
-    if name == "trig":
-        store.dump(target, pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
-        return
-    # The union graph: each triple once, however many graphs hold it (DISTINCT in the engine, not a Python set).
+    # Each triple once, however many graphs hold it (DISTINCT in the engine, not a Python set).
     union = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-    extra = {"prefixes": prefixes} if name == "turtle" else {}
-    fmt = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES}
-    pyoxigraph.serialize(store.query(union), target, fmt.get(name, pyoxigraph.RdfFormat.JSON_LD), **extra)
+    ntriples = folder / f"{DUMP_NAME}.{FORMATS['ntriples'].extension}"
+    pyoxigraph.serialize(store.query(union), ntriples, pyoxigraph.RdfFormat.N_TRIPLES)
+    del store
+    for name, fmt, extra in (
+        ("turtle", pyoxigraph.RdfFormat.TURTLE, {"prefixes": prefixes}),
+        ("jsonld", pyoxigraph.RdfFormat.JSON_LD, {}),
+    ):
+        triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        pyoxigraph.serialize(triples, folder / f"{DUMP_NAME}.{FORMATS[name].extension}", fmt, **extra)
 
 
 def _extra(extra: Callable, settings: Settings, folder: Path) -> None:

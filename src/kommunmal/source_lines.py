@@ -55,17 +55,16 @@ def line_of(path: Path, iri: str, base_iri: str) -> int | None:
     lines = _lines(path)
     if not lines:
         return None
-    patterns = [re.compile(r"(?<![\w:/.\-])" + re.escape(s) + r"(?![\w:\-])") for s in spellings(path, iri, base_iri)]
+    written = "|".join(re.escape(s) for s in spellings(path, iri, base_iri))
+    # One alternation for every spelling: a line is scanned once (a report names a node per result).
+    pattern = re.compile(r"(?<![\w:/.\-])(?:" + written + r")(?![\w:\-])")
     first = None
     for number, line in enumerate(lines, 1):
         stripped = line.lstrip()
         if stripped.startswith("#"):
             continue
-        for pattern in patterns:
-            match = pattern.search(line)
-            if match is None:
-                continue
-            if match.start() == len(line) - len(stripped) and line == stripped:
+        for match in pattern.finditer(line):
+            if match.start() == 0:
                 return number  # at the very start of an unindented line: a statement about it
             if first is None:
                 first = number

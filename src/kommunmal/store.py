@@ -20,6 +20,14 @@ class Store:
         self.path = path
         self._store = pyoxigraph.Store.read_only(str(path))
 
+    @classmethod
+    def of(cls, store: pyoxigraph.Store) -> Store:
+        """A view of an open Oxigraph store (a build worker's, in memory) instead of a release's; `path` is None."""
+        view = cls.__new__(cls)
+        view.path = None
+        view._store = store
+        return view
+
     @property
     def oxigraph(self) -> pyoxigraph.Store:
         return self._store

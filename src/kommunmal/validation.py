@@ -6,7 +6,7 @@ import difflib
 import importlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
@@ -18,6 +18,7 @@ from kommunmal.config import Settings
 from kommunmal.dataset import Source, discover, load_sources, parse_file, union_graph
 from kommunmal.errors import KommunmalError
 from kommunmal.source_lines import line_of
+from kommunmal.views.swedish import count
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class Report:
         for r in self.results:
             by_node[r.focus].append(r)
         lines = [
-            f"{len(self.violations)} överträdelser (violations), {len(self.warnings)} varningar (warnings)",
+            f"{count(len(self.violations), 'överträdelse', 'överträdelser')} (violations), "
+            f"{count(len(self.warnings), 'varning', 'varningar')} (warnings)",
             "",
         ]
         for focus in sorted(by_node, key=lambda f: (min(_rank(r) for r in by_node[f]), f)):
@@ -146,18 +148,49 @@ def validate(
     A Dataset is validated as the union of its graphs. With `sources` and `dataset`, each result names the files
     and lines its focus node is written on, and terms of our vocabulary that it does not define are violations too.
     Raises KommunmalError (exit 2) for an unknown engine."""
+    if isinstance(data, Dataset):
+        dataset = dataset or data
+        data = union_graph(data)
+    report_graph = run_engine(engine, data, shapes)
+    base_iri = _base_iri(sources)
+    files_of = _files_by_subject(dataset, sources, base_iri) if dataset is not None and sources else {}
+    results = report_results(report_graph, shapes, lambda focus: _locations(files_of.get(focus, ()), focus, base_iri))
+    if dataset is not None and sources:
+        results += unknown_terms(dataset, sources, base_iri)
+    return Report(results=results, graph=report_graph)
+
+
+def check_engine(engine: str) -> None:
+    """Raise KommunmalError (exit 2) naming the engines when `engine` is not a key of ENGINES."""
     if engine not in ENGINES:
         raise KommunmalError(
             f"unknown SHACL engine {engine!r} (setting KOMMUNMAL_SHACL_ENGINE); use one of {', '.join(ENGINES)}"
         )
-    if isinstance(data, Dataset):
-        dataset = dataset or data
-        data = union_graph(data)
-    _conforms, report_graph, _text = importlib.import_module(ENGINES[engine]).validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True, abort_on_first=False
-    )
-    base_iri = _base_iri(sources)
-    files_of = _files_by_subject(dataset, sources, base_iri) if dataset is not None and sources else {}
+
+
+def run_engine(engine: str, data: object, shapes: Graph | object) -> Graph:
+    """The SHACL validation report graph of `data` (an rdflib Graph; for the turbo engine also a pyoxigraph Store,
+    validated as the union of its graphs) against `shapes` (an rdflib Graph, or shapes the turbo engine compiled
+    with `compile_shapes`). Options are those of every validation here: no inference, warnings allowed, SHACL-AF."""
+    check_engine(engine)
+    options = {"inference": "none", "allow_warnings": True, "abort_on_first": False}
+    if not isinstance(shapes, Graph):
+        return shapes.validate(data, **options)[1]
+    return importlib.import_module(ENGINES[engine]).validate(data, shacl_graph=shapes, advanced=True, **options)[1]
+
+
+def compile_shapes(engine: str, shapes: Graph) -> Graph | object:
+    """`shapes` prepared once for many `run_engine` calls: compiled by pyshacl-turbo, as they are for pySHACL."""
+    check_engine(engine)
+    if engine != "turbo":
+        return shapes
+    return importlib.import_module(ENGINES[engine]).compile_shapes(shapes, advanced=True)
+
+
+def report_results(report_graph: Graph, shapes: Graph, locate: Callable[[object], tuple[str, ...]]) -> list[Result]:
+    """The sh:ValidationResult nodes of `report_graph` as Results; `locate(focus node)` gives the "path:line" of
+    each (the files the focus node is written in). Messages of SPARQL constraints, which the engines return
+    untagged, get the language of the template in `shapes` they were made from."""
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         focus = report_graph.value(node, SH.focusNode)
@@ -177,12 +210,10 @@ def validate(
                 messages=messages,
                 value=None if value is None else str(value),
                 shape=str(report_graph.value(node, SH.sourceShape)),
-                files=_locations(files_of.get(focus, ()), focus, base_iri),
+                files=locate(focus),
             )
         )
-    if dataset is not None and sources:
-        results += unknown_terms(dataset, sources, base_iri)
-    return Report(results=results, graph=report_graph)
+    return results
 
 
 def _templates(shapes: Graph, constraint: object) -> list[tuple[re.Pattern, str]]:
@@ -212,13 +243,7 @@ def unknown_terms(dataset: Dataset, sources: list[Source], base_iri: str = "") -
     otherwise silently ignored by SHACL (no shape targets it) and published.
     """
     ontology = [s for s in sources if s.role == "ontology"]
-    namespaces: set[str] = set()
-    defined: set[str] = set()
-    for source in ontology:
-        graph = dataset.graph(source.graph)
-        for iri in graph.subjects(RDF.type, OWL.Ontology):
-            namespaces |= {str(iri) + "#", str(iri) + "/"}
-        defined |= {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+    namespaces, defined = vocabulary_terms(dataset.graph(source.graph) for source in ontology)
     if not namespaces:
         return []
     used: dict[str, set[Path]] = defaultdict(set)
@@ -227,8 +252,28 @@ def unknown_terms(dataset: Dataset, sources: list[Source], base_iri: str = "") -
             continue
         for triple in dataset.graph(source.graph):
             for term in triple:
-                if isinstance(term, URIRef) and str(term).startswith(tuple(namespaces)) and str(term) not in defined:
+                if isinstance(term, URIRef) and str(term).startswith(namespaces) and str(term) not in defined:
                     used[str(term)].add(source.path)
+    return unknown_term_results(used, namespaces, defined, base_iri)
+
+
+def vocabulary_terms(ontology: Iterable[Graph]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(namespaces, defined terms) of the ontology graphs: each owl:Ontology IRI + "#" and + "/", and every IRI that
+    is the subject of a triple there (`unknown_terms`)."""
+    namespaces: set[str] = set()
+    defined: set[str] = set()
+    for graph in ontology:
+        for iri in graph.subjects(RDF.type, OWL.Ontology):
+            namespaces |= {str(iri) + "#", str(iri) + "/"}
+        defined |= {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+    return tuple(sorted(namespaces)), frozenset(defined)
+
+
+def unknown_term_results(
+    used: dict[str, set[Path]], namespaces: tuple[str, ...], defined: frozenset[str], base_iri: str = ""
+) -> list[Result]:
+    """A Violation for each term in `used` (term IRI -> files it is used in, all under one of `namespaces` and not
+    in `defined`), naming the files and lines and the nearest defined terms (`unknown_terms`)."""
     results = []
     for term, paths in sorted(used.items()):
         namespace = next(ns for ns in namespaces if term.startswith(ns))

@@ -10,6 +10,7 @@ from kommunmal.cli.common import progress, settings
 from kommunmal.errors import KommunmalError
 from kommunmal.release import build
 from kommunmal.validation import Report, short_name
+from kommunmal.views.swedish import count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,8 +34,9 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     meta = release.meta
     print(
-        f"release {meta['id']}: {meta['triples']} tripplar i {len(meta['graphs'])} grafer, "
-        f"{meta['warnings']} varningar -> {release.path}"
+        f"release {meta['id']}: {count(meta['triples'], 'trippel', 'tripplar')} i "
+        f"{count(len(meta['graphs']), 'graf', 'grafer')}, {count(meta['warnings'], 'varning', 'varningar')} -> "
+        f"{release.path}"
     )
     if report.warnings and args.verbose:
         print(report.text(), file=sys.stderr)
@@ -51,6 +53,6 @@ def warning_summary(report: Report) -> str:
         counts[key] = counts.get(key, 0) + 1
     parts = ", ".join(f"{n} {key}" for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return (
-        f"{len(report.warnings)} varningar / warnings ({parts}); "
+        f"{count(len(report.warnings), 'varning', 'varningar')} / warnings ({parts}); "
         "`kommunmal build --verbose` or `kommunmal validate` lists them"
     )

@@ -81,7 +81,7 @@ def collect(source: SparqlSource) -> tuple[list[Entry], dict[str, tuple[str, str
             found.goals.add(row["goal"])
         return found
 
-    for row in source.select("search_goals"):
+    for row in _rows(source, "search_goals"):
         notation, name = row.get("notation", ""), row.get("title", "")
         goal_labels[row["resource"]] = (notation, name)
         if row.get("document"):
@@ -89,24 +89,24 @@ def collect(source: SparqlSource) -> tuple[list[Entry], dict[str, tuple[str, str
         e = entry({**row, "goal": row["resource"]}, "goal", f"Mål {notation} {name}".strip())
         e.notation, e.text, e.en = notation, row.get("text", ""), row.get("en", "")
         _add(e.alt, row.get("alt"))
-    for row in source.select("search_paragraphs"):
+    for row in _rows(source, "search_paragraphs"):
         notation, name = goal_labels.get(row["goal"], ("", ""))
         position = row.get("position", "")
         e = entry(row, "paragraph", f"Politisk text till mål {notation} {name}, stycke {position}".replace("  ", " "))
         e.text, e.page, e.anchor = row["text"], row["goal"], f"#p{position}" if position else ""
-    for row in source.select("search_actions"):
+    for row in _rows(source, "search_actions"):
         e = entry(row, "action", row.get("title") or row["resource"])
         e.text = row.get("text", "")
-    for row in source.select("search_statements"):
+    for row in _rows(source, "search_statements"):
         e = entry(row, "statement", row.get("actionTitle") or "Belägg")
         e.text = row["text"]
         if row.get("action"):
             e.page = row["action"]
-    for row in source.select("search_organisations"):
+    for row in _rows(source, "search_organisations"):
         e = entry(row, "organisation", row.get("title") or row.get("en") or row["resource"])
         e.text, e.en = row.get("text", ""), row.get("en", "")
         _add(e.alt, row.get("alt"))
-    for row in source.select("search_sdg"):
+    for row in _rows(source, "search_sdg"):
         notation = row.get("notation", "")
         if row["level"] == "goal":
             title = f"Mål {notation}: {row['title']}" if row.get("title") else f"Mål {notation}"
@@ -117,7 +117,7 @@ def collect(source: SparqlSource) -> tuple[list[Entry], dict[str, tuple[str, str
             e.text, e.en = row.get("title", ""), row.get("en", "")
         e.notation = notation
         _add(e.alt, row.get("alt"))
-    for row in source.select("search_indicators"):
+    for row in _rows(source, "search_indicators"):
         e = entry(row, "indicator", row.get("title") or row.get("notation") or row["resource"])
         e.notation = row.get("notation", "")
     return list(entries.values()), goal_labels, goal_documents
@@ -180,3 +180,9 @@ def write(
 def _natural(notation: str) -> str:
     """ "1.10" sorts after "1.9": each number padded to four digits."""
     return ".".join(part.zfill(4) if part.isdigit() else part for part in notation.split("."))
+
+
+def _rows(source: SparqlSource, name: str) -> list[Row]:
+    # Sorted here rather than by ORDER BY: the engine's sort cost half of each query's time at 290 municipalities
+    # (18 → 10 s for the seven queries); the order only makes the index file the same from build to build.
+    return sorted(source.select(name), key=lambda row: row["resource"])

@@ -27,9 +27,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import networkx as nx
-
+from kommunmal.lazy import lazy_import
 from kommunmal.sparql_source import SparqlSource
+
+nx = lazy_import("networkx")
 
 COMMUNITY_SEED = 20240101
 TOP_PARTNERS = 3

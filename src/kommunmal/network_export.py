@@ -17,9 +17,10 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import networkx as nx
-
 from kommunmal.analysis import ALL, GRADED, LAYERS, ranked_goals, ranked_pairs
+from kommunmal.lazy import lazy_import
+
+nx = lazy_import("networkx")
 
 LIST_SEPARATOR = "; "
 SHARED_SEPARATOR = " | "

@@ -6,9 +6,8 @@ import html
 import json
 import math
 
-import networkx as nx
-
 from kommunmal.analysis import LAYERS, ranked_goals, ranked_pairs
+from kommunmal.lazy import lazy_import
 from kommunmal.network_export import (
     KIND_COLOURS,
     fmt_weight,
@@ -20,6 +19,8 @@ from kommunmal.network_export import (
     unit,
 )
 from kommunmal.network_picture import Layout, _edge_width, layout
+
+nx = lazy_import("networkx")
 
 # -- interactive HTML ----------------------------------------------------------------------------------------------
 

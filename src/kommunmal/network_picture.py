@@ -11,9 +11,8 @@ import math
 import textwrap
 from dataclasses import dataclass
 
-import networkx as nx
-
 from kommunmal.analysis import ranked_pairs
+from kommunmal.lazy import lazy_import
 from kommunmal.network_export import (
     EDGE_COLOUR,
     FONT,
@@ -24,6 +23,8 @@ from kommunmal.network_export import (
     subtitle,
     unit,
 )
+
+nx = lazy_import("networkx")
 
 # -- layout shared by the picture and the HTML page ------------------------------------------------------------------
 

@@ -12,12 +12,13 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
-
 from kommunmal.errors import KommunmalError, Unreachable
+from kommunmal.lazy import lazy_import
 from kommunmal.release import Release
 from kommunmal.resources import package_file
 from kommunmal.store import Store
+
+httpx = lazy_import("httpx")
 
 Row = dict[str, str]
 

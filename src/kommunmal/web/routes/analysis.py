@@ -9,17 +9,19 @@ from __future__ import annotations
 import threading
 from typing import Literal
 
-import networkx as nx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from kommunmal.analysis import LAYER_CHOICES, TIERS, analyse
 from kommunmal.config import Settings
+from kommunmal.lazy import lazy_import
 from kommunmal.network_export import EXPORT_FORMATS, render
 from kommunmal.release import Release
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.web.deps import get_release, get_settings, get_store
+
+nx = lazy_import("networkx")
 
 router = APIRouter()
 

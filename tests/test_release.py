@@ -183,3 +183,8 @@ def _value(triple):
 def test_release_meta_is_json(release) -> None:
     meta = json.loads((release.path / "release.json").read_text())
     assert meta["id"] == release.id and len(meta["content_sha256"]) == 64
+
+
+def test_health_names_the_release_and_its_quads(client, release, store) -> None:
+    body = client.get("/health").json()
+    assert body == {"status": "ok", "release": release.id, "quads": len(store)}

@@ -411,3 +411,23 @@ def test_sdg_goal_page_counts_links_in_swedish(client) -> None:
     assert counts
     for number, word in counts:
         assert word == ("koppling" if number == "1" else "kopplingar"), (number, word)
+
+
+def test_labels_are_read_by_every_label_predicate_and_ranked_in_their_order() -> None:
+    import pyoxigraph as ox
+
+    from kommunmal.describe import LABEL_PREDICATES, labels
+    from kommunmal.store import Store as StoreView
+
+    memory = ox.Store()
+    subject = ox.NamedNode("urn:x:s")
+    quads = [
+        ox.Quad(subject, ox.NamedNode(str(predicate)), ox.Literal(f"label {rank}", language="sv"))
+        for rank, predicate in enumerate((*LABEL_PREDICATES, URIRef("urn:x:other")))
+    ]
+    memory.extend(quads)
+    for rank in range(len(LABEL_PREDICATES)):  # each predicate is read, and wins over those ranked after it
+        found, _ = labels(StoreView.of(memory), [URIRef("urn:x:s")])
+        assert found == {URIRef("urn:x:s"): {"sv": f"label {rank}"}}
+        memory.remove(quads[rank])
+    assert labels(StoreView.of(memory), [URIRef("urn:x:s")])[0] == {}

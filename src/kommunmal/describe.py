@@ -14,6 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, VOID
 from rdflib.term import Node
 
+from kommunmal.sparql_source import query_text, with_values
 from kommunmal.store import Store
 
 # Predicates that name a resource, most preferred first.
@@ -127,12 +128,10 @@ def labels(store: Store, iris: Iterable[Node]) -> tuple[dict[URIRef, dict[str, s
     found: dict[URIRef, dict[str, str]] = {}
     triples: dict[tuple[URIRef, str], Triple] = {}
     rank: dict[tuple[URIRef, str], int] = {}
+    text = query_text("labels", "urn:x-kommunmal:")
     for start in range(0, len(wanted), 500):
         values = " ".join(f"<{i}>" for i in wanted[start : start + 500])
-        preds = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-        for row in store.query(
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {preds} }} ?s ?p ?o }}"
-        ):
+        for row in store.query(with_values(text, f"VALUES ?s {{ {values} }}")):
             o = row["o"]
             if not isinstance(o, ox.Literal):
                 continue

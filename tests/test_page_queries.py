@@ -58,3 +58,15 @@ def test_sdg_link_names_match_the_per_row_lookup(focus: str, store: Store, setti
     places = [item for link in found for item in link["evidence"] if item[1] is not None]
     in_goals = [label for _quote, place, label in places if isinstance(place, URIRef) and "/goal/" in place]
     assert all(in_goals) and (in_goals or focus != GOAL)  # a quote in a goal statement is named by the goal
+
+
+def test_a_quote_from_a_goal_statement_names_no_goal_of_its_own(store: Store, settings: Settings) -> None:
+    # The link's only quote stands in goal 1.8's goal statement, not in a paragraph: it names that goal through
+    # ?in_goal and has no paragraph goal, notation or name (they once joined with every notation in the store).
+    link = "https://w3id.org/kommunmal/id/ostersund/budget-2024/link/sdg--1.8--16.2"
+    found = rows(store, "page_action_evidence", settings.vocab, action=link)
+    assert len(found) == 1
+    assert str(found[0]["in_goal"]).endswith("/goal/1.8")
+    assert not {"goal", "notation", "goal_label", "paragraph"} & set(found[0])
+    quoted = rows(store, "page_action_evidence", settings.vocab, action=ACTION)
+    assert quoted and all(str(r["goal"]).endswith(f"/goal/{r['notation']}") for r in quoted if "paragraph" in r)

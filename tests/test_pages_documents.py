@@ -4,6 +4,7 @@ the IRIs of the first document do not change."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -92,3 +93,18 @@ def test_goal_graph_is_one_documents(two: TestClient) -> None:
     old = two.get(f"/graph?dokument={OLD}&lager=sdg&format=json").json()
     assert all("/budget-2024/" in n["goal"] for n in old["nodes"]) and old["layer"] == "sdg"
     assert {n["label"] for n in latest["nodes"]} - {n["label"] for n in old["nodes"]} == {"Ledning och styrning"}
+
+
+def test_an_sdg_page_over_several_documents_counts_links_per_document(two: TestClient) -> None:
+    # Without a chosen document the page lists each document's number of links (at 290 municipalities the links
+    # themselves made an 8 MB page); each count is that document's own list, one click away.
+    data = two.get("/sdg/11?format=json").json()
+    assert data["sdg_links"] == [] and len(data["link_counts"]) == 2
+    for key in (OLD, NEW):
+        scoped = two.get(f"/sdg/11?dokument={key}&format=json").json()
+        document = next(d["iri"] for d in scoped["scope"]["documents"] if d["key"] == key)
+        assert data["link_counts"][document] == len({link["link"] for link in scoped["sdg_links"]}) > 0
+    html = two.get("/sdg/11", headers={"accept": BROWSER}).text
+    assert "Mål och åtaganden som bidrar, per måldokument" in html
+    assert re.search(r"2 måldokument av \d+ har kopplingar hit", html)
+    assert f'href="/sdg/11?dokument={OLD}"' in html

@@ -222,7 +222,8 @@ def test_index_pages_are_made_once_per_release_and_parameters(client: TestClient
     hits, misses = cache.hits, cache.misses
     second = client.get(path, params=params, headers={"accept": "text/html"})
     assert first.status_code == second.status_code == 200 and second.content == first.content
-    assert (cache.hits, cache.misses) == (hits + 1, misses)
+    parts = 2 if path.startswith("/sdg/") else 1  # a UN goal's or target's page also keeps its description
+    assert (cache.hits, cache.misses) == (hits + parts, misses)
     if params and path == "/atgarder":
         assert client.get(path, headers={"accept": "text/html"}).content != first.content
 

@@ -128,7 +128,7 @@ def labels(store: Store, iris: Iterable[Node]) -> tuple[dict[URIRef, dict[str, s
     found: dict[URIRef, dict[str, str]] = {}
     triples: dict[tuple[URIRef, str], Triple] = {}
     rank: dict[tuple[URIRef, str], int] = {}
-    text = query_text("labels", "urn:x-kommunmal:")
+    text = query_text("label_triples", "urn:x-kommunmal:")
     for start in range(0, len(wanted), 500):
         values = " ".join(f"<{i}>" for i in wanted[start : start + 500])
         for row in store.query(with_values(text, f"VALUES ?s {{ {values} }}")):

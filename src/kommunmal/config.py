@@ -77,6 +77,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Östersunds kommun",
         "Name of the catalog's contact point (vcard:fn): a function or unit, not a person",
     ),
+    Setting(
+        "warm_pages",
+        False,
+        "Assemble the index pages (actions, organisations, the UN goals) in the background after start, so that the "
+        "first visitor does not wait for them (seconds each at 290 municipalities); `kommunmal serve` turns it on",
+    ),
 )
 
 
@@ -101,6 +107,7 @@ class Settings:
     contact_email: str
     catalog_publisher: str
     contact_name: str
+    warm_pages: bool
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -135,4 +142,6 @@ def _coerce(type_name: Any, value: Any) -> Any:
         return float(value)
     if kind == "str":
         value = str(value)
+    if kind == "bool" and isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
     return value

@@ -30,12 +30,12 @@ from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.validation import (
     Result,
-    _base_iri,
-    _locations,
     compile_shapes,
     load_shapes,
+    locations,
     report_results,
     run_engine,
+    sources_base_iri,
     unknown_term_results,
     vocabulary_terms,
 )
@@ -125,8 +125,8 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
     files: dict[str, set[Path]] = defaultdict(set)
     for q in quads:
         files[str(q.subject)].add(paths[q.graph_name.value])
-    base = _base_iri(sources)
-    results = report_results(report, _STATE["shapes"], lambda focus: _locations(files.get(focus.n3(), ()), focus, base))
+    base = sources_base_iri(sources)
+    results = report_results(report, _STATE["shapes"], lambda focus: locations(files.get(focus.n3(), ()), focus, base))
     results += _unknown_terms(quads, paths, base)
     minted = settings.base_iri + "id/"
     others = {k for k in keys if k != key}

@@ -152,9 +152,9 @@ def validate(
         dataset = dataset or data
         data = union_graph(data)
     report_graph = run_engine(engine, data, shapes)
-    base_iri = _base_iri(sources)
+    base_iri = sources_base_iri(sources)
     files_of = _files_by_subject(dataset, sources, base_iri) if dataset is not None and sources else {}
-    results = report_results(report_graph, shapes, lambda focus: _locations(files_of.get(focus, ()), focus, base_iri))
+    results = report_results(report_graph, shapes, lambda focus: locations(files_of.get(focus, ()), focus, base_iri))
     if dataset is not None and sources:
         results += unknown_terms(dataset, sources, base_iri)
     return Report(results=results, graph=report_graph)
@@ -352,8 +352,9 @@ def _file(where: str) -> str:
     return head if head and tail.isdigit() else where
 
 
-def _base_iri(sources: list[Source] | None) -> str:
-    # Sources name their graphs {base_iri}graph/…; the base resolves the files' relative prefixes.
+def sources_base_iri(sources: list[Source] | None) -> str:
+    """The base IRI the sources were read with ("" when none says): sources name their graphs {base_iri}graph/…,
+    and the base resolves the files' relative prefixes when a node's line is looked up."""
     for source in sources or ():
         head, sep, _ = str(source.graph).partition("graph/")
         if sep:
@@ -376,7 +377,8 @@ def _files_by_subject(dataset: Dataset, sources: list[Source], base_iri: str = "
     return paths
 
 
-def _locations(paths: Iterable[Path], node: object, base_iri: str) -> tuple[str, ...]:
+def locations(paths: Iterable[Path], node: object, base_iri: str) -> tuple[str, ...]:
+    """ "file:line" of each of `paths` where `node` (an IRI) is written, or the file names alone (a blank node)."""
     if isinstance(node, URIRef):
         return tuple(sorted(_where(p, str(node), base_iri) for p in paths))
     return tuple(sorted(_display(p) for p in paths))

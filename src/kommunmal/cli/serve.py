@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     overrides: dict[str, object] = {"release_dir": args.release_dir, "sparql_workers": args.workers}
+    if "KOMMUNMAL_WARM_PAGES" not in os.environ:
+        overrides["warm_pages"] = True
     if "KOMMUNMAL_PUBLIC_URL" not in os.environ and not args.uds:
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
         overrides["public_url"] = f"http://{host}:{args.port}/"

@@ -11,7 +11,7 @@ from kommunmal import integrity
 from kommunmal.config import Settings
 from kommunmal.release import Release
 from kommunmal.store import open_store
-from kommunmal.web import http
+from kommunmal.web import http, warm
 from kommunmal.web.routes import across, analysis, catalog, dumps, linked_data, meta, pages, query_page, sparql
 from kommunmal.web.routes import compare as compare_routes
 from kommunmal.web.routes import search as search_routes
@@ -64,4 +64,5 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
     for router in ROUTERS:
         app.include_router(router)
     http.install(app)
+    warm.install(app)
     return app

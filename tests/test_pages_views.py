@@ -248,3 +248,24 @@ def test_action_index_pages_hold_every_action_once(client: TestClient, monkeypat
     assert len(seen) == len(set(seen)) == len(rows) and pages == -(-len(rows) // 50)
     filtered = client.get("/atgarder?slag=commitment", headers={"accept": BROWSER}).text  # 72 commitments
     assert re.search(r'href="[^"]*slag=commitment[^"]*sida=2" rel="next"', filtered.replace("&amp;", "&"))
+
+
+def test_organisation_index_pages_hold_every_organisation_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The organisation index is paged like the action index (thousands of organisations at 290 municipalities)."""
+    from kommunmal.web.routes import browse as browse_route
+
+    everyone = client.get("/organisationer?format=json").json()["pager"]["matching"]
+    monkeypatch.setattr(browse_route, "PAGE_SIZE", 7)
+    seen: list[str] = []
+    url, pages = "/organisationer", 0
+    while url:
+        html = client.get(url, headers={"accept": BROWSER}).text
+        items = re.findall(r'<td data-label="Organisation"><a href="([^"]+)"', html)
+        assert 0 < len(items) <= 7
+        seen += items
+        pages += 1
+        found = re.search(r'<a href="([^"]+)" rel="next">', html)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    assert everyone > 7 and len(seen) == len(set(seen)) == everyone and pages == -(-everyone // 7)

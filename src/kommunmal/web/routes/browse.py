@@ -53,14 +53,14 @@ def actions_index(request: Request, store: Store = Depends(get_store)) -> Respon
     return view(request, "actions_index.html", data, links=links, csv_url=csv_url, query=query)
 
 
-PAGE_SIZE = 200  # actions per page of /atgarder; the CSV holds them all
+PAGE_SIZE = 200  # actions per page of /atgarder (the CSV holds them all), organisations per page of /organisationer
 
 
-def _page_of(actions: list, asked: str, url: str, query: str) -> dict:
-    """The slice of `actions` on page `asked` (1-based; anything else: the first page) and the pager: `actions`,
-    `pager` {page, pages, matching (actions in all pages), first, last (1-based positions), previous, next
-    (URLs or None)}. At national scale an
-    unfiltered index holds tens of thousands of actions, too many for one page."""
+def _page_of(actions: list, asked: str, url: str, query: str, key: str = "actions") -> dict:
+    """The slice of `actions` (or of any index's items) on page `asked` (1-based; anything else: the first page)
+    and the pager: `key` (the slice), `pager` {page, pages, matching (items in all pages), first, last (1-based
+    positions), previous, next (URLs or None)}. At national scale an unfiltered index holds tens of thousands of
+    actions, or thousands of organisations, too many for one page."""
     pages = max(1, -(-len(actions) // PAGE_SIZE))
     page = int(asked) if asked.isdigit() and 1 <= int(asked) <= pages else 1
 
@@ -69,7 +69,7 @@ def _page_of(actions: list, asked: str, url: str, query: str) -> dict:
 
     start = (page - 1) * PAGE_SIZE
     return {
-        "actions": actions[start : start + PAGE_SIZE],
+        key: actions[start : start + PAGE_SIZE],
         "pager": {
             "page": page,
             "pages": pages,
@@ -108,6 +108,9 @@ def organisations_index(request: Request, store: Store = Depends(get_store)) -> 
         lambda: browse.build_organisations(store, vocab, sc.iri),
     )
     data = built | {"scope": sc.as_dict()}
+    query = urlencode({PARAM: sc.document.key}) if sc.explicit and sc.document else ""
+    url = Site(request.app.state.settings).url("organisationer")
+    data = data | _page_of(data["organisations"], request.query_params.get("sida", ""), url, query, "organisations")
     return view(
         request, "organisations_index.html", data, unverified=URIRef(request.app.state.settings.vocab + "unverified")
     )

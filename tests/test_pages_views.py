@@ -228,6 +228,22 @@ def test_index_pages_are_made_once_per_release_and_parameters(client: TestClient
         assert client.get(path, headers={"accept": "text/html"}).content != first.content
 
 
+def follow_pages(client: TestClient, url: str, item: str, size: int) -> tuple[list[str], int]:
+    """(the links matching `item` on every page reached from `url` by its "next" links, the number of pages);
+    each page holds at least one and at most `size`."""
+    seen: list[str] = []
+    pages = 0
+    while url:
+        html = client.get(url, headers={"accept": BROWSER}).text
+        items = re.findall(item, html)
+        assert 0 < len(items) <= size
+        seen += items
+        pages += 1
+        found = re.search(r'<a href="([^"]+)" rel="next">', html)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    return seen, pages
+
+
 def test_action_index_pages_hold_every_action_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """At national scale the index is paged (sida=N); following the next links visits every action exactly once,
     the same actions as the CSV, and the filters stay in the links."""
@@ -235,16 +251,7 @@ def test_action_index_pages_hold_every_action_once(client: TestClient, monkeypat
 
     monkeypatch.setattr(browse_route, "PAGE_SIZE", 50)
     rows = list(csv.DictReader(io.StringIO(client.get("/atgarder.csv").text)))
-    seen: list[str] = []
-    url, pages = "/atgarder", 0
-    while url:
-        html = client.get(url, headers={"accept": BROWSER}).text
-        items = re.findall(r'<li class="action-item">\s*<h2 class="h3"><a href="([^"]+)"', html)
-        assert 0 < len(items) <= 50
-        seen += items
-        pages += 1
-        found = re.search(r'<a href="([^"]+)" rel="next">', html)
-        url = found.group(1).replace("&amp;", "&") if found else ""
+    seen, pages = follow_pages(client, "/atgarder", r'<li class="action-item">\s*<h2 class="h3"><a href="([^"]+)"', 50)
     assert len(seen) == len(set(seen)) == len(rows) and pages == -(-len(rows) // 50)
     filtered = client.get("/atgarder?slag=commitment", headers={"accept": BROWSER}).text  # 72 commitments
     assert re.search(r'href="[^"]*slag=commitment[^"]*sida=2" rel="next"', filtered.replace("&amp;", "&"))
@@ -258,14 +265,5 @@ def test_organisation_index_pages_hold_every_organisation_once(
 
     everyone = client.get("/organisationer?format=json").json()["pager"]["matching"]
     monkeypatch.setattr(browse_route, "PAGE_SIZE", 7)
-    seen: list[str] = []
-    url, pages = "/organisationer", 0
-    while url:
-        html = client.get(url, headers={"accept": BROWSER}).text
-        items = re.findall(r'<td data-label="Organisation"><a href="([^"]+)"', html)
-        assert 0 < len(items) <= 7
-        seen += items
-        pages += 1
-        found = re.search(r'<a href="([^"]+)" rel="next">', html)
-        url = found.group(1).replace("&amp;", "&") if found else ""
+    seen, pages = follow_pages(client, "/organisationer", r'<td data-label="Organisation"><a href="([^"]+)"', 7)
     assert everyone > 7 and len(seen) == len(set(seen)) == everyone and pages == -(-everyone // 7)

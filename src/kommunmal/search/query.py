@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from kommunmal.errors import NotFound
@@ -135,21 +137,22 @@ class SearchIndex:
         matched = self._match(_expression(terms, " AND "))
         if not matched and len(terms) > 1:
             matched, any_word = self._match(_expression(terms, " OR ")), True
-        facets_of = self._facets([rowid for rowid, _ in matched])
+        rowids = [rowid for rowid, _ in matched]
+        facets_of = self._facets(rowids)
         wanted = {"kind": set(kinds), "goal": set(goals), "document": set(documents)}
+        active = {name: values for name, values in wanted.items() if values}
 
-        def keeps(rowid: int, skip: str | None = None) -> bool:
-            own = facets_of[rowid]
-            return all(not values or own[name] & values for name, values in wanted.items() if name != skip)
+        def passing(rows: list[int], names: list[str]) -> list[int]:
+            return [r for r in rows if all(facets_of[r][n] & active[n] for n in names)] if names else rows
 
-        kept = [rowid for rowid, _ in matched if keeps(rowid)]
+        kept = passing(rowids, list(active))
         facets = {}
         for name in FACETS:
-            counts: dict[str, int] = {}
-            for rowid, _ in matched:
-                if keeps(rowid, skip=name):
-                    for value in facets_of[rowid][name]:
-                        counts[value] = counts.get(value, 0) + 1
+            # A facet counts the hits that every other facet's choice keeps (its own choice left out), so that the
+            # reader sees what choosing another value would give. Counted with Counter: a query matching most of a
+            # national index (70,000 entries) spent 0.4 s in per-row checks.
+            rows = passing(rowids, [n for n in active if n != name]) if name in active else kept
+            counts = Counter(chain.from_iterable(facets_of[r][name] for r in rows))
             for value in wanted[name]:
                 counts.setdefault(value, 0)
             facets[name] = self._facet_values(name, counts)

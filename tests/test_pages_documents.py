@@ -108,3 +108,18 @@ def test_an_sdg_page_over_several_documents_counts_links_per_document(two: TestC
     assert "Mål och åtaganden som bidrar, per måldokument" in html
     assert re.search(r"2 måldokument av \d+ har kopplingar hit", html)
     assert f'href="/sdg/11?dokument={OLD}"' in html
+
+
+def test_the_document_switch_becomes_a_list_when_there_are_many_documents() -> None:
+    # At 290 municipalities a button per document filled the screen before the page's content.
+    from kommunmal.web.render import environment
+
+    macro = environment().get_template("_macros.html").module.scope_switch
+    documents = [{"key": f"syntet-{9001 + n}/2024", "publisher_label": f"Kommun {n}", "year": 2024} for n in range(13)]
+    chosen = {"documents": documents, "document": documents[4], "explicit": True}
+    html = str(macro(chosen, "/graph", allow_all=False, extra="lager=sdg"))
+    assert '<select id="scope-document" name="dokument">' in html and html.count("<option") == 13
+    assert '<option value="syntet-9005/2024" selected>Kommun 4 2024</option>' in html
+    assert '<input type="hidden" name="lager" value="sdg">' in html
+    few = str(macro({"documents": documents[:3], "document": None, "explicit": False}, "/sdg"))
+    assert "<select" not in few and few.count('href="/sdg?dokument=') == 3

@@ -171,7 +171,7 @@ def _write_parallel(settings: Settings, staging: Path, say: Progress, started: f
     store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     store.optimize()
     quads = len(store)
-    say(f"  {quads} kvader / quads ({time.monotonic() - started:.0f} s)")
+    say(f"  {count(quads, 'kvad', 'kvader')} / quads ({time.monotonic() - started:.0f} s)")
     del store
     say("Skriver dumpar, statistik och tillägg parallellt / writing dumps, statistics and extras in parallel …")
     from kommunmal.document_dumps import write_document_dumps

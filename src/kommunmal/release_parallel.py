@@ -13,9 +13,10 @@ one pySHACL run over it would take hours.
   units.
 * Cross-document checks, in the main process: a unit may only describe resources under its own
   `id/<folder>/` or outside every unit's namespace (two municipalities never define each other's goals).
-* Streaming. The N-Quads of each conforming unit are appended to kommunmal.nq as they arrive; the store is
-  bulk-loaded from that file; the VoID counts come from the store, and the other dumps and the release extras are
-  written from it in parallel, a process per core (`write_outputs`).
+* Streaming. The N-Quads of each conforming unit are appended to kommunmal.nq as they arrive (and each of its
+  documents' own dumps written by the worker); the store is bulk-loaded from that file; the other dumps, the query
+  statistics, the VoID counts and the release extras are then written in parallel, a process per core
+  (`write_outputs`).
 
 The release id is the SHA-256 over the sorted per-graph-set digests (`unit_validation.quads_digest` of each unit
 and of the shared graphs, over canonical N-Quads), so the same sources give the same id.
@@ -73,7 +74,9 @@ def build_units(
     shared, by_unit = units(settings, sources)
     workers = workers or os.cpu_count() or 1
     say(f"Validerar {len(by_unit)} dokumentmappar på {workers} kärnor / validating document folders …")
-    shared_quads = [q for source in shared for q in unit_validation.read_source(source, settings.base_iri)]
+    shared_quads = list(
+        dict.fromkeys(q for source in shared for q in unit_validation.read_source(source, settings.base_iri))
+    )
     digests = [unit_validation.quads_digest(shared_quads)]
     graphs = {str(s.graph): 0 for s in shared}
     for q in shared_quads:

@@ -16,7 +16,7 @@ from kommunmal.errors import NotConformant, SourceError
 from kommunmal.query_cost import STATS_FILE
 from kommunmal.release import build
 from kommunmal.sparql_source import StoreSource
-from kommunmal.validation import validate_in_context
+from kommunmal.validation import Report, validate_in_context
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/kommunmal/"
@@ -90,6 +90,13 @@ def test_a_document_describing_another_municipality_is_refused(settings: Setting
     with pytest.raises(NotConformant, match=r"beta: .*another unit's namespace: .*id/alfa/y"):
         build(settings.with_(data_dir=data), out)
     assert not (out / "current").exists()
+    from kommunmal.release_parallel import validate_units
+
+    report = validate_units(settings.with_(data_dir=data))  # `kommunmal validate` says the same, as a violation
+    assert report is not None and [(r.focus, r.severity) for r in report.violations] == [
+        (f"{BASE}id/alfa/y", "Violation")
+    ]
+    assert report.violations[0].files[0].endswith("beta/2024.ttl")
 
 
 def write_units(data: Path, units: dict[str, str]) -> Path:
@@ -152,3 +159,26 @@ def test_units_give_the_same_release_id_and_warnings_on_every_build_and_engine(
     )
     nquads = Dataset().parse(first.dump("nquads"), format="nquads")
     assert len(nquads) == first.meta["quads"]
+
+
+def test_validating_one_municipalitys_file_reads_its_folder_only_and_reports_the_same(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # `kommunmal validate FILE` on national data validates the file's own folder (with the shared graphs), as the
+    # build does, instead of loading every municipality: the same results as checking it in the whole data.
+    from kommunmal.release_parallel import validate_units
+
+    data = generate(2, tmp_path / "two")
+    local = settings.with_(data_dir=data)
+    mine = data / "syntet-9002" / "2024.ttl"
+    fast = validate_units(local, [mine])
+    whole = validate_in_context(local, [mine])
+
+    def seen(report: Report) -> list[tuple]:
+        return sorted((r.focus, r.path, r.severity, r.files) for r in report.results)
+
+    assert fast is not None and seen(fast) == seen(whole) and fast.warnings
+    assert all(f.startswith(str(mine)) or "syntet-9002" in f for r in fast.results for f in r.files)
+    assert validate_units(local, [data / "reference"]) is None  # not in a municipality's folder: the usual way
+    everything = validate_units(local)
+    assert everything is not None and len(everything.warnings) > len(fast.warnings)

@@ -315,7 +315,13 @@ def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph
     dataset = load_sources(settings, sources)
     shapes = shapes if shapes is not None else load_shapes(settings)
     report = validate(dataset, shapes, sources, dataset=dataset, engine=settings.shacl_engine)
-    mine = {_display(g.path) for g in given}
+    return restricted(report, given)
+
+
+def restricted(report: Report, given: Iterable[Source]) -> Report:
+    """`report` with only the results about nodes written in the `given` sources' files, each result naming only
+    those files (the graph stays whole)."""
+    mine = {display_path(g.path) for g in given}
     kept = [r for r in report.results if any(_file(f) in mine for f in r.files)]
     return Report(
         results=[replace(r, files=tuple(f for f in r.files if _file(f) in mine)) for r in kept], graph=report.graph
@@ -364,7 +370,7 @@ def sources_base_iri(sources: list[Source] | None) -> str:
 
 def _where(path: Path, iri: str, base_iri: str) -> str:
     line = line_of(path, iri, base_iri)
-    return f"{_display(path)}:{line}" if line else _display(path)
+    return f"{display_path(path)}:{line}" if line else display_path(path)
 
 
 def _files_by_subject(dataset: Dataset, sources: list[Source], base_iri: str = "") -> dict:
@@ -381,10 +387,11 @@ def locations(paths: Iterable[Path], node: object, base_iri: str) -> tuple[str, 
     """ "file:line" of each of `paths` where `node` (an IRI) is written, or the file names alone (a blank node)."""
     if isinstance(node, URIRef):
         return tuple(sorted(_where(p, str(node), base_iri) for p in paths))
-    return tuple(sorted(_display(p) for p in paths))
+    return tuple(sorted(display_path(p) for p in paths))
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """`path` as reports show it: relative to the working folder when it lies inside it, else absolute."""
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kommunmal.cli.common import settings
 from kommunmal.dataset import load
+from kommunmal.release_parallel import validate_units
 from kommunmal.validation import load_shapes, validate, validate_in_context
 
 
@@ -25,9 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     s = settings(args)
-    if args.paths:
+    # Data in several municipality folders: each folder on its own, in parallel, as the build does.
+    report = validate_units(s, args.paths)
+    if report is None and args.paths:
         report = validate_in_context(s, args.paths)
-    else:
+    elif report is None:
         dataset, sources = load(s)
         report = validate(dataset, load_shapes(s), sources, dataset=dataset, engine=s.shacl_engine)
     print(report.text(args.lang))

@@ -129,18 +129,13 @@ def validate_units(settings: Settings, paths: Iterable[Path] = ()) -> Report | N
         gathered.add(unit)
     report = gathered.report()
     for key, iris in gathered.foreign:
+        files = tuple(sorted(display_path(s.path) for s in by_unit[key]))
         report.results += [
-            Result(
-                focus=iri,
-                path=None,
-                severity="Violation",
-                messages={
-                    "sv": f"Dokumentmappen {key} beskriver en resurs i en annan kommuns namnrymd",
-                    "en": f"The folder {key} describes a resource in another unit's namespace",
-                },
-                value=None,
-                shape=None,
-                files=tuple(sorted(display_path(s.path) for s in by_unit[key])),
+            Result.violation(
+                iri,
+                f"Dokumentmappen {key} beskriver en resurs i en annan kommuns namnrymd",
+                f"The folder {key} describes a resource in another unit's namespace",
+                files,
             )
             for iri in iris
         ]

@@ -31,6 +31,12 @@ class Result:
     shape: str | None
     files: tuple[str, ...] = ()  # "path:line" where the focus node is written (line left out when not found)
 
+    @classmethod
+    def violation(cls, focus: str, sv: str, en: str, files: tuple[str, ...]) -> Result:
+        """A Violation about the node `focus` itself (no path, value or shape), found by a check of ours rather than
+        by a shape, with its Swedish and English message and the files it is written in."""
+        return cls(focus, None, "Violation", {"sv": sv, "en": en}, None, None, files)
+
 
 @dataclass
 class Report:
@@ -283,17 +289,11 @@ def unknown_term_results(
         hint_sv = f"; menade du {' eller '.join(near)}?" if near else ""
         hint_en = f"; did you mean {' or '.join(near)}?" if near else ""
         results.append(
-            Result(
-                focus=term,
-                path=None,
-                severity="Violation",
-                messages={
-                    "sv": f"Okänd term {local}: vokabulären definierar den inte{hint_sv}",
-                    "en": f"Unknown term {local}: the vocabulary does not define it{hint_en}",
-                },
-                value=None,
-                shape=None,
-                files=tuple(sorted(_where(p, term, base_iri) for p in paths)),
+            Result.violation(
+                term,
+                f"Okänd term {local}: vokabulären definierar den inte{hint_sv}",
+                f"Unknown term {local}: the vocabulary does not define it{hint_en}",
+                tuple(sorted(_where(p, term, base_iri) for p in paths)),
             )
         )
     return results

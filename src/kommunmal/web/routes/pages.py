@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kommunmal import resources
-from kommunmal.describe import Description, describe, graph_contents
+from kommunmal.describe import Description, describe, exists, graph_contents
 from kommunmal.iris import SDG, Iris
 from kommunmal.release import Release
 from kommunmal.store import Store
@@ -130,10 +130,11 @@ def sdg_page(code: str, request: Request, store: Store = Depends(get_store)) -> 
     iri = SDG + code
     # A UN goal or target is the object of every link to it: at 290 municipalities its description (thousands of
     # inbound triples and their labels) took 0.1 s, the same for every request while the release is served.
+    # Kept only for what exists: the cache is bounded, and made-up addresses must not push real pages out of it.
+    if not exists(store, iri):
+        return not_found(request, iri)
     release = request.app.state.release
     d = page_data(request).get(release.id, ("sdg-describe", iri), lambda: describe(store, iri))
-    if not d.exists:
-        return not_found(request, iri)
     fmt = choose(request, forced)
     links = alternates(site.url("sdg/" + code))
     if fmt is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -27,9 +28,13 @@ SPARQL_JSON = "application/sparql-results+json"
 MAX_GET_URL = 2000
 
 
+@cache
 def query_text(name: str, vocab: str) -> str:
     """The query NAME.rq with the prefixes of this deployment's vocabularies put in front: km: (`vocab`,
-    {base}def/kommunmal#) and kmc: (the change vocabulary, {base}def/changes#, ontology/changes.ttl)."""
+    {base}def/kommunmal#) and kmc: (the change vocabulary, {base}def/changes#, ontology/changes.ttl).
+
+    Read once per name and vocabulary: pages and /health ask for their queries on every request, and the package's
+    query files do not change while it runs. Raises KommunmalError for an unknown name (not remembered)."""
     path = package_file("queries", f"{name}.rq")
     if not path.is_file():
         raise KommunmalError(f"no query named {name!r} in {path.parent}")

@@ -7,7 +7,7 @@ import decimal
 import re
 import threading
 from collections.abc import Callable, Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -19,11 +19,6 @@ from kommunmal.store import Store
 
 Row = dict[str, Any]
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-
-
-@cache
-def _text(name: str, vocab: str) -> str:
-    return query_text(name, vocab)
 
 
 # Terms repeat across rows and requests (labels, IRIs, the same links), and building an rdflib term costs far more
@@ -40,7 +35,7 @@ def rows(store: Store, name: str, vocab: str, **params: Any) -> list[Row]:
     A parameter given as None stays a variable, so the query ranges over every value ("all documents").
     Raises KommunmalError for an unknown query name, ValueError for an IRI that cannot be written in SPARQL or an
     empty list (whose VALUES block would leave the variable unbound, matching everything)."""
-    text = _text(name, vocab)
+    text = query_text(name, vocab)
     for var, value in params.items():
         if value is not None:
             text = re.sub(rf"\${var}\b", lambda _m, v=value: _constant(v), text)

@@ -120,7 +120,8 @@ def validate_units(settings: Settings, paths: Iterable[Path] = ()) -> Report | N
     if paths:
         wanted = []
         for path in paths:
-            inside = Path(path).resolve().relative_to(root).parts if Path(path).resolve().is_relative_to(root) else ()
+            resolved = Path(path).resolve()
+            inside = resolved.relative_to(root).parts if resolved.is_relative_to(root) else ()
             if not inside or inside[0] not in by_unit:
                 return None
             wanted += [inside[0]] if inside[0] not in wanted else []

@@ -29,6 +29,11 @@ class Scope:
     def iri(self) -> str | None:
         return self.document.iri if self.document else None
 
+    @property
+    def params(self) -> dict[str, str]:
+        """The query parameter that keeps a chosen document in the page's own links ({} when none was chosen)."""
+        return {PARAM: self.document.key} if self.explicit and self.document else {}
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "document": self.document.as_dict() if self.document else None,

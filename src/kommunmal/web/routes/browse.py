@@ -12,7 +12,7 @@ from kommunmal.store import Store
 from kommunmal.views import browse
 from kommunmal.web.deps import get_store, page_data
 from kommunmal.web.render import Site, view
-from kommunmal.web.scope import PARAM, scope
+from kommunmal.web.scope import scope
 
 router = APIRouter()
 
@@ -31,7 +31,7 @@ def _actions(request: Request, store: Store) -> tuple[dict, str] | None:
     if sc.document is None and len(sc.documents) > 1:
         # Over every document the same commitment can read alike in two municipalities: say whose each one is.
         data["document_titles"] = {d.iri: f"{d.publisher_label} {d.year or d.title}".strip() for d in sc.documents}
-    params = f.active() | ({PARAM: sc.document.key} if sc.explicit and sc.document else {})
+    params = f.active() | sc.params
     return data, urlencode(params)
 
 
@@ -108,7 +108,7 @@ def organisations_index(request: Request, store: Store = Depends(get_store)) -> 
         lambda: browse.build_organisations(store, vocab, sc.iri),
     )
     data = built | {"scope": sc.as_dict()}
-    query = urlencode({PARAM: sc.document.key}) if sc.explicit and sc.document else ""
+    query = urlencode(sc.params)
     url = Site(request.app.state.settings).url("organisationer")
     data = data | _page_of(data["organisations"], request.query_params.get("sida", ""), url, query, "organisations")
     return view(

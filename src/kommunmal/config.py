@@ -80,8 +80,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "warm_pages",
         False,
-        "Assemble the index pages (actions, organisations, the UN goals) in the background after start, so that the "
-        "first visitor does not wait for them (seconds each at 290 municipalities); `kommunmal serve` turns it on",
+        "Answer the query page's examples and assemble the index pages (actions, organisations, the UN goals) in the "
+        "background after start, so that the first visitor does not wait for them (seconds each at 290 "
+        "municipalities); the examples' answers are kept while the release is served; `kommunmal serve` turns it on",
     ),
 )
 

@@ -169,6 +169,12 @@ class QueryPool:
         self._cache.remember(request, result)
         return result
 
+    async def prepare(self, request: QueryRequest) -> bool:
+        """Answer `request` now and keep the answer for the life of this pool (`AnswerCache.keep`), so that later
+        requests for it are answered from memory; True when it was kept (False with the cache off). Raises what
+        `run` raises."""
+        return self._cache.keep(request, await self.run(request))
+
     def path(self, query: str) -> str:
         """Where `query` is evaluated: "inline", "local" (proved cheap by query_cost) or "worker"."""
         if self.local_store is None:

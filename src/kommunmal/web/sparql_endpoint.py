@@ -31,6 +31,30 @@ class Endpoint:
         self.etags: OrderedDict[QueryRequest, bytes] = OrderedDict()
         self.summaries: OrderedDict[str, str] = OrderedDict()
 
+    def request(
+        self,
+        query: str,
+        info: QueryInfo,
+        results_format: str | None,
+        graph_format: str | None,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+    ) -> QueryRequest:
+        """The QueryRequest for `query` (classified as `info`) in the given format names, with the protocol dataset
+        when either tuple of graph IRIs is non-empty. Only the format of the query's kind is kept: a SELECT asked for
+        by a client that also accepts Turtle and by one that accepts only SPARQL JSON is the same request, with one
+        cached answer and one ETag."""
+        dataset = bool(default_graphs or named_graphs)
+        return QueryRequest(
+            query,
+            None if info.kind == "graph" else results_format,
+            None if info.kind == "results" else graph_format,
+            default_graphs if dataset else None,
+            named_graphs if dataset else None,
+            info.has_dataset,
+            self.settings.public_url + "sparql",
+        )
+
     def etag(self, request: QueryRequest) -> bytes:
         """The strong ETag of the answer to `request`: the release's checksum and the request, hashed."""
         tag = self.etags.get(request)

@@ -35,7 +35,7 @@ from fastapi import APIRouter
 
 from kommunmal.config import Settings
 from kommunmal.formats import FORMATS, RDF_GRAPH_FORMATS, negotiate
-from kommunmal.query import QueryError, QueryInfo, QueryRequest, QueryResult
+from kommunmal.query import QueryError, QueryInfo, QueryResult
 from kommunmal.query_pool import QueryPool
 from kommunmal.web.routes import query_page
 from kommunmal.web.sparql_endpoint import Endpoint
@@ -201,17 +201,12 @@ async def _handle(
         or (results_fmt is None and graph_fmt is None)
     ):
         raise ProtocolError(406, not_acceptable(kind))
-    default_graphs = tuple(v for n, v in params if n == "default-graph-uri")
-    named_graphs = tuple(v for n, v in params if n == "named-graph-uri")
-    dataset = bool(default_graphs or named_graphs)
-    request = QueryRequest(
+    request = ep.request(
         query,
+        info,
         results_fmt.name if results_fmt else None,
         graph_fmt.name if graph_fmt else None,
-        default_graphs if dataset else None,
-        named_graphs if dataset else None,
-        info.has_dataset,
-        ep.settings.public_url + "sparql",
+        *_dataset(params),
     )
     etag = ep.etag(request)
     common = [
@@ -234,6 +229,14 @@ async def _handle(
         out.append((b"x-kommunmal-truncated", b"true"))
         out.append((b"warning", f'199 kommunmal "result cut at {rows} rows (triples)"'.encode()))
     return 200, result.body, out, query
+
+
+def _dataset(params: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(default-graph-uri values, named-graph-uri values) of the request's parameters."""
+    return (
+        tuple(v for n, v in params if n == "default-graph-uri"),
+        tuple(v for n, v in params if n == "named-graph-uri"),
+    )
 
 
 def _timing(result: QueryResult) -> bytes:
@@ -290,18 +293,7 @@ async def _page_with_results(
     ep: Endpoint, query: str, info: QueryInfo, params: list[tuple[str, str]]
 ) -> tuple[int, bytes, list[tuple[bytes, bytes]], str]:
     """The query page with the answer rendered on the server, for browsers without JavaScript."""
-    default_graphs = tuple(v for n, v in params if n == "default-graph-uri")
-    named_graphs = tuple(v for n, v in params if n == "named-graph-uri")
-    dataset = bool(default_graphs or named_graphs)
-    request = QueryRequest(
-        query,
-        "srj",
-        "turtle",
-        default_graphs if dataset else None,
-        named_graphs if dataset else None,
-        info.has_dataset,
-        ep.settings.public_url + "sparql",
-    )
+    request = ep.request(query, info, "srj", "turtle", *_dataset(params))
     status, answer = 200, {}
     try:
         result = await ep.pool.run(request)

@@ -8,6 +8,7 @@ Servers, all over the same release:
 * rdflib-endpoint  `rdflib-endpoint serve kommunmal.nq` (in-memory rdflib)
 * ceiling          a constant-response FastAPI route run by uvicorn like ours: the most any Python route gets
 * kommunmal-nocache-granian, ceiling-granian: the same under `kommunmal serve --server granian`
+* kommunmal-nocache-2p, ceiling-2p: the same with two uvicorn server processes (`kommunmal serve --processes 2`)
 * …-mimalloc       the same with mimalloc preloaded (LD_PRELOAD, Debian's libmimalloc2.0; --mimalloc PATH)
 
 Each of our servers is compared with oxigraph and with the ceiling on its own HTTP server.
@@ -272,6 +273,7 @@ def peers(
         Peer("kommunmal", serve, "/sparql"),
         Peer("kommunmal-nocache", serve, "/sparql", nocache),
         Peer("kommunmal-nocache-mimalloc", serve, "/sparql", nocache | preload),
+        Peer("kommunmal-nocache-2p", [*serve, "--processes", "2"], "/sparql", nocache),
         Peer("kommunmal-nocache-granian", granian, "/sparql", nocache),
         Peer("kommunmal-nocache-granian-mimalloc", granian, "/sparql", nocache | preload),
         Peer(
@@ -303,6 +305,7 @@ def peers(
         Peer("baseline-nocache", serve, "/sparql", nocache | {"PYTHONPATH": str(baseline)}) if baseline else None,
         Peer("ceiling", ceiling, "/sparql", constant=True),
         Peer("ceiling-granian", [*ceiling, "--ceiling-server", "granian"], "/sparql", constant=True),
+        Peer("ceiling-2p", [*ceiling, "--ceiling-processes", "2"], "/sparql", constant=True),
     ]
     return [p for p in found if p is not None and (only is None or p.name in only)]
 
@@ -327,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--serve-ceiling", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ceiling-server", default="uvicorn", help=argparse.SUPPRESS)
+    parser.add_argument("--ceiling-processes", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_ceiling and args.ceiling_server == "granian":
         from granian import Granian
@@ -338,8 +342,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve_ceiling:
         import uvicorn
 
+        many = args.ceiling_processes > 1  # uvicorn starts several processes from an import string only
         uvicorn.run(
-            ceiling_app(),
+            "bench_sparql:ceiling_app" if many else ceiling_app(),
+            factory=many,
+            workers=args.ceiling_processes if many else None,
+            app_dir=str(Path(__file__).resolve().parent),
             host="127.0.0.1",
             port=args.serve_ceiling,
             access_log=False,
@@ -413,6 +421,7 @@ PEER_NAMES = (
     "kommunmal",
     "kommunmal-nocache",
     "kommunmal-nocache-mimalloc",
+    "kommunmal-nocache-2p",
     "kommunmal-nocache-granian",
     "kommunmal-nocache-granian-mimalloc",
     "baseline-nocache",
@@ -420,6 +429,7 @@ PEER_NAMES = (
     "rdflib-endpoint",
     "ceiling",
     "ceiling-granian",
+    "ceiling-2p",
 )
 
 
@@ -435,7 +445,7 @@ def median_measure(measures: list[Measure]) -> Measure:
 
 def ceiling_of(name: str, ceilings: list[str]) -> str | None:
     """The constant route on the same HTTP server as our peer `name`."""
-    wanted = "ceiling-granian" if "-granian" in name else "ceiling"
+    wanted = "ceiling-granian" if "-granian" in name else "ceiling-2p" if name.endswith("-2p") else "ceiling"
     return wanted if wanted in ceilings else None
 
 

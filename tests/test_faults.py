@@ -20,6 +20,7 @@ import pytest
 from live_server import running_server
 
 from kommunmal import integrity
+from kommunmal.config import Settings
 from kommunmal.errors import NotFound
 from kommunmal.release import Release
 
@@ -66,6 +67,22 @@ def test_damaged_release_is_refused_and_the_last_good_one_chosen(release: Releas
     choice = integrity.choose(tmp_path)
     assert choice.release.path == old
     assert reason in choice.describe() and "new" in choice.describe() and "last good release old" in choice.describe()
+
+
+def test_a_release_named_by_id_is_served_whole_or_refused(release: Release, tmp_path: Path) -> None:
+    old, new = two_releases(release, tmp_path)
+    assert integrity.named(tmp_path, "old").path == old  # not current: what a server process was told to serve
+    assert integrity.named(tmp_path, "").path == new
+    truncate(old)
+    with pytest.raises(integrity.DamagedRelease, match="old is not whole"):
+        integrity.named(tmp_path, "old")
+    with pytest.raises(NotFound, match="no release gone"):
+        integrity.named(tmp_path, "gone")
+
+
+def test_settings_pass_through_the_environment_unchanged(tmp_path: Path) -> None:
+    chosen = Settings.from_env(environ={}, release_dir=tmp_path, sparql_workers=3, warm_pages=True, release="old")
+    assert Settings.from_env(environ=chosen.environment()) == chosen
 
 
 def test_no_whole_release_is_a_clear_error(release: Release, tmp_path: Path) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -491,3 +493,50 @@ def test_serve_command(release_dir: Path, tmp_path: Path, http_server: str) -> N
         process.terminate()
         process.wait(timeout=15)
     assert "kommunmal.sparql" in log.read_text() and f"({http_server})" in log.read_text()
+
+
+def _server_processes(supervisor: int) -> set[int]:
+    """The uvicorn server processes `supervisor` started (multiprocessing's spawned children), from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == supervisor and b"spawn_main" in command:
+            found.add(int(entry.name))
+    return found
+
+
+def test_serve_with_two_processes_answers_while_one_is_replaced(release_dir: Path, tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
+    command = [str(Path(sys.executable).parent / "kommunmal"), "serve", "--release-dir", str(release_dir)]
+    command += ["--port", str(port), "--workers", "1", "--processes", "2"]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
+    try:
+        server = Server(f"http://127.0.0.1:{port}/", process, log)
+        wait_until_up(server)
+        deadline = time.monotonic() + 60
+        while len(_server_processes(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        first = _server_processes(process.pid)
+        assert len(first) == 2
+        release = httpx.get(server.url + "health").json()["release"]
+        os.kill(min(first), signal.SIGKILL)
+        for _ in range(20):  # the other process answers meanwhile
+            r = httpx.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+            assert r.status_code == 200 and r.json()["boolean"] is True
+        while len(_server_processes(process.pid) - {min(first)}) < 2 and time.monotonic() < deadline + 60:
+            time.sleep(0.2)
+        assert len(_server_processes(process.pid) - {min(first)}) == 2  # the supervisor replaced it
+        # every process serves the release chosen at start
+        assert {httpx.get(server.url + "health").json()["release"] for _ in range(10)} == {release}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

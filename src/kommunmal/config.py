@@ -84,6 +84,12 @@ SETTINGS: tuple[Setting, ...] = (
         "background after start, so that the first visitor does not wait for them (seconds each at 290 "
         "municipalities); the examples' answers are kept while the release is served; `kommunmal serve` turns it on",
     ),
+    Setting(
+        "release",
+        "",
+        "Serve this release (its id: a folder of release_dir/releases/) instead of the current one; `kommunmal serve "
+        "--processes` sets it so that every server process serves the release chosen at start",
+    ),
 )
 
 
@@ -109,6 +115,7 @@ class Settings:
     catalog_publisher: str
     contact_name: str
     warm_pages: bool
+    release: str
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -126,6 +133,11 @@ class Settings:
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+    def environment(self) -> dict[str, str]:
+        """These settings as KOMMUNMAL_<NAME> variables, {name: value}: `Settings.from_env(environ=...)` of them
+        gives these settings again (what a server process started from the environment reads)."""
+        return {f"KOMMUNMAL_{s.name.upper()}": str(getattr(self, s.name)) for s in SETTINGS}
 
     @property
     def vocab(self) -> str:

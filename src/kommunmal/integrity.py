@@ -181,6 +181,21 @@ def choose(release_dir: Path) -> Choice:
     )
 
 
+def named(release_dir: Path, release_id: str = "") -> Release:
+    """The release `release_id` (a folder of release_dir/releases/), checked whole; with no id, `choose`'s.
+
+    Raises NotFound when there is no such release and DamagedRelease when it is not whole."""
+    if not release_id:
+        return choose(release_dir).release
+    path = Path(release_dir) / "releases" / release_id
+    if not (path / "release.json").is_file():
+        raise NotFound(f"no release {release_id} in {path.parent.resolve()}: leave the setting release empty")
+    found = problems(path)
+    if found:
+        raise DamagedRelease(f"release {release_id} is not whole: {'; '.join(found)}")
+    return Release(path)
+
+
 def _others(release_dir: Path, current: Path) -> list[Path]:
     """The other finished releases, newest first (by the time release.json gives)."""
     found = []

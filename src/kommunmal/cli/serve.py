@@ -8,6 +8,10 @@ HTTP parsing and the socket in Rust, one worker process under a supervisor that 
 X-Forwarded-For/-Proto from 127.0.0.1 only (the reverse proxy of server/nginx.conf); granian adds
 `Server: granian`. On the 2-core development machine granian cost more CPU per request than uvicorn
 (server/README.md, "Uncached queries"), so uvicorn stays the default.
+
+`--processes N` runs N uvicorn server processes on one socket under uvicorn's supervisor, which replaces one that
+dies. Each process opens the release read-only and has its own answer cache, query workers (`--workers` each) and
+warmed pages: one Python process answers on one core at a time, while `oxigraph serve` answers on all of them.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--uds", help="listen on this Unix socket instead of host:port (for a reverse proxy)")
     p.add_argument("--release-dir", type=Path, help="folder with releases/ and current (setting release_dir)")
     p.add_argument("--workers", type=int, help="SPARQL worker processes (setting sparql_workers)")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="HTTP server processes (uvicorn), each with its own query workers and caches (default 1; as many as the "
+        "machine has cores for throughput, see server/README.md)",
+    )
     p.add_argument("--access-log", action="store_true", help="also log every request (the HTTP server's access log)")
     p.add_argument(
         "--server",
@@ -67,8 +78,15 @@ def run(args: argparse.Namespace) -> int:
         return _granian(create_app(s, release), args)
     import uvicorn
 
+    processes = max(1, getattr(args, "processes", 1))
+    if processes > 1:
+        # Each process builds the app itself (uvicorn starts them from an import string), from these settings and
+        # the release chosen here.
+        os.environ.update(s.with_(release=release.id).environment())
     uvicorn.run(
-        create_app(s, release),
+        "kommunmal.web:create_app" if processes > 1 else create_app(s, release),
+        factory=processes > 1,
+        workers=processes if processes > 1 else None,
         host=args.host,
         port=args.port,
         uds=args.uds,

@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, release: Release | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.release = release or integrity.choose(settings.release_dir).release
+        app.state.release = release or integrity.named(settings.release_dir, settings.release)
         app.state.store = open_store(settings, app.state.release)
         for hook in app.state.startup_hooks:
             await hook(app)

@@ -95,8 +95,7 @@ def paths(url: str) -> tuple[list[tuple[str, int]], list[str]]:
         mix.append(("/doc/" + iri.split("/id/", 1)[1], 3))
     for page in ("/", "/sdg", "/graph", "/catalog", "/dumps/"):
         mix.append((page, 2))
-    mix.append(("/dumps/kommunmal.ttl", 1))
-    mix.append(("/dumps/kommunmal.nq", 1))
+    mix += [(path, 1) for path in dump_paths(url, notes)]
     if httpx.get(url + "search", params={"q": "mål"}, timeout=30).status_code == 200:
         mix += [("/search?q=" + quote(w), 2) for w in SEARCH_WORDS]
     else:
@@ -106,6 +105,28 @@ def paths(url: str) -> tuple[list[tuple[str, int]], list[str]]:
         if status >= 400:
             notes.append(f"{path[:60]} answers {status} before the load")
     return mix, notes
+
+
+WHOLE_DUMP_LIMIT = 64 << 20  # wrk keeps each answer in memory: past this a download is a soak of its own
+
+
+def dump_paths(url: str, notes: list[str]) -> list[str]:
+    """The dumps in the mix: the whole dataset as Turtle and N-Quads, or where a whole dump is larger than
+    WHOLE_DUMP_LIMIT (at 290 municipalities: hundreds of MB), the first goal document's dump in that format, with a
+    note saying so."""
+    listing = httpx.get(url + "dumps/", headers={"accept": "text/plain"}, timeout=30).text
+    sizes = {line.split()[2]: int(line.split()[1]) for line in listing.splitlines() if len(line.split()) == 3}
+    paths = []
+    for whole in ("kommunmal.ttl", "kommunmal.nq"):
+        if sizes.get(whole, 0) <= WHOLE_DUMP_LIMIT:
+            paths.append("/dumps/" + whole)
+            continue
+        suffix = whole.rpartition(".")[2]
+        one = next((n for n in sorted(sizes) if n.startswith("kommunmal-") and n.endswith("." + suffix)), None)
+        if one is not None:
+            paths.append("/dumps/" + one)
+            notes.append(f"{whole} is {sizes[whole] / 2**20:.0f} MB: the mix downloads {one} instead")
+    return paths
 
 
 LUA = r"""

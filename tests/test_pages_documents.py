@@ -12,7 +12,11 @@ from fastapi.testclient import TestClient
 from second_document import YEAR, build_two_documents
 
 from kommunmal.config import Settings
+from kommunmal.documents import dataset_graphs
 from kommunmal.release import Release
+from kommunmal.store import Store
+from kommunmal.views import graph as goal_graph
+from kommunmal.views.documents import all_documents, goal_iris
 from kommunmal.web.app import create_app
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -123,3 +127,40 @@ def test_the_document_switch_becomes_a_list_when_there_are_many_documents() -> N
     assert '<input type="hidden" name="lager" value="sdg">' in html
     few = str(macro({"documents": documents[:3], "document": None, "explicit": False}, "/sdg"))
     assert "<select" not in few and few.count('href="/sdg?dokument=') == 3
+
+
+def test_a_documents_goal_graph_reads_its_own_graphs_and_gives_what_the_whole_store_gives(
+    many: tuple[Settings, Release],
+) -> None:
+    settings, release = many
+    store = Store(release.store_path)
+    names = store.named_graphs()
+    docs = all_documents(store, settings.vocab)
+    assert len({d.slug for d in docs}) == 2 and len(docs) >= 3
+    drawn = 0
+    for document in docs:
+        graphs = dataset_graphs(document, names, settings.base_iri)
+        # another municipality's or year's graphs are left out, the vocabulary and reference data kept
+        assert not any(f"/graph/{d.slug}/{d.year}/" in g for d in docs if d.iri != document.iri for g in graphs)
+        assert any("/graph/reference/" in g for g in graphs) and any("/graph/ontology/" in g for g in graphs)
+        goals = goal_iris(store, settings.vocab, document.iri)
+        for layer in ("actions", "sdg", "committees", "all"):
+            alone = goal_graph.build(store, settings.vocab, goals, layer, graphs)
+            goal_graph._built.clear()
+            whole = goal_graph.build(store, settings.vocab, goals, layer)
+            goal_graph._built.clear()
+            assert alone["nodes"] == whole["nodes"] and alone["edges"] == whole["edges"], (document.iri, layer)
+            drawn += len(alone["edges"])
+    assert drawn > 0
+
+
+def test_the_goal_graph_downloads_are_the_documents_shown(two: TestClient) -> None:
+    page = two.get(f"/graph?dokument={OLD}&lager=sdg", headers={"accept": BROWSER}).text
+    link = re.search(r'href="[^"]*(/analysis/goal-graph\.json\?[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert f"dokument={OLD}" in link and "layer=sdg" in link
+    graph = two.get(link).json()
+    goals = [n["iri"] for n in graph["nodes"]]
+    assert goals and all("/budget-2024/" in g for g in goals)
+    both = two.get("/analysis/goal-graph.json?layer=sdg").json()
+    assert any(f"/budget-{YEAR}/" in n["iri"] for n in both["nodes"])  # without the parameter: every document
+    assert two.get("/analysis/goal-graph.json?dokument=nowhere/1999").status_code == 404

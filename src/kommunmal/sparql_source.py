@@ -7,6 +7,7 @@ literals alike); unbound variables are absent.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from abc import ABC, abstractmethod
 from functools import cache
@@ -77,12 +78,16 @@ class SparqlSource(ABC):
 
 
 class StoreSource(SparqlSource):
-    """The embedded Oxigraph store of a release (default graph = union of the named graphs)."""
+    """The embedded Oxigraph store of a release (default graph = union of the named graphs, or of `graphs`: IRIs
+    of named graphs, e.g. one document's `documents.dataset_graphs`)."""
 
-    def __init__(self, store: Store, vocab: str, release: Release | None = None) -> None:
+    def __init__(
+        self, store: Store, vocab: str, release: Release | None = None, graphs: list[str] | None = None
+    ) -> None:
         super().__init__(vocab)
         self.store = store
         self.release = release
+        self.graphs = graphs
 
     @classmethod
     def for_release(cls, release: Release, vocab: str) -> StoreSource:
@@ -90,7 +95,7 @@ class StoreSource(SparqlSource):
 
     def select_text(self, sparql: str) -> list[Row]:
         try:
-            solutions = self.store.query(sparql)
+            solutions = self.store.query(sparql, default_graph=self.graphs)
         except SyntaxError as exc:
             raise KommunmalError(f"query rejected by the store: {exc}") from None
         names = [v.value for v in solutions.variables]
@@ -110,7 +115,10 @@ class StoreSource(SparqlSource):
 
     @property
     def key(self) -> str:
-        return self.release.id if self.release else str(self.store.path)
+        where = self.release.id if self.release else str(self.store.path)
+        if self.graphs is None:
+            return where
+        return f"{where}:" + hashlib.sha256("\n".join(sorted(self.graphs)).encode()).hexdigest()[:16]
 
 
 class EndpointSource(SparqlSource):

@@ -26,16 +26,17 @@ LAYER_NAMES = {
     ALL: "Allt",
 }
 _lock = threading.Lock()
-_data: dict[str, GoalData] = {}
+_data: dict[tuple[str, tuple[str, ...] | None], GoalData] = {}
 _built: dict[tuple[str, frozenset[str], str], dict[str, Any]] = {}
 
 
-def goal_data(store: Store, vocab: str) -> GoalData:
-    """The analysis input for the whole store, read once per store (a release never changes)."""
-    key = str(store.path)
+def goal_data(store: Store, vocab: str, graphs: list[str] | None = None) -> GoalData:
+    """The analysis input read from `graphs` (named graph IRIs; None: the whole store), once per store and graphs
+    (a release never changes)."""
+    key = (str(store.path), None if graphs is None else tuple(sorted(graphs)))
     with _lock:
         if key not in _data:
-            _data[key] = fetch(StoreSource(store, vocab))
+            _data[key] = fetch(StoreSource(store, vocab, graphs=graphs))
         return _data[key]
 
 
@@ -49,21 +50,22 @@ def scoped(data: GoalData, goals: set[str]) -> GoalData:
     )
 
 
-def build(store: Store, vocab: str, goals: set[str], layer: str) -> dict[str, Any]:
+def build(store: Store, vocab: str, goals: set[str], layer: str, graphs: list[str] | None = None) -> dict[str, Any]:
     """The goal graph of the goals `goals` (IRIs of one document's goals) for `layer` (one of LAYER_CHOICES;
-    ValueError otherwise): `layers` (name, Swedish label, current), `nodes` (goal IRI, notation, label, kind,
-    weighted degree, betweenness, eigenvector centrality, community, x/y in [-1, 1], r), `edges` (both goals,
-    weight, what they share per layer), `communities` and the graph's title."""
+    ValueError otherwise), read from `graphs` (the document's `documents.dataset_graphs`; None: the whole store):
+    `layers` (name, Swedish label, current), `nodes` (goal IRI, notation, label, kind, weighted degree,
+    betweenness, eigenvector centrality, community, x/y in [-1, 1], r), `edges` (both goals, weight, what they
+    share per layer), `communities` and the graph's title."""
     if layer not in LAYER_CHOICES:
         raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(LAYER_CHOICES)}")
     key = (str(store.path), frozenset(goals), layer)
     if key not in _built:
-        _built[key] = _build(store, vocab, goals, layer)
+        _built[key] = _build(store, vocab, goals, layer, graphs)
     return _built[key]
 
 
-def _build(store: Store, vocab: str, goals: set[str], layer: str) -> dict[str, Any]:
-    g = goal_graph(scoped(goal_data(store, vocab), goals), layer)
+def _build(store: Store, vocab: str, goals: set[str], layer: str, graphs: list[str] | None) -> dict[str, Any]:
+    g = goal_graph(scoped(goal_data(store, vocab, graphs), goals), layer)
     lay = layout(g) if g.number_of_nodes() else None
     nodes = []
     for node, a in g.nodes(data=True):

@@ -14,12 +14,14 @@ from fastapi.responses import Response
 
 from kommunmal.analysis import LAYER_CHOICES, TIERS, analyse
 from kommunmal.config import Settings
+from kommunmal.documents import dataset_graphs
 from kommunmal.lazy import lazy_import
 from kommunmal.network_export import EXPORT_FORMATS, render
 from kommunmal.release import Release
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.web.deps import get_release, get_settings, get_store
+from kommunmal.web.scope import PARAM, scope
 
 nx = lazy_import("networkx")
 
@@ -38,14 +40,24 @@ class _Cache:
         self.graphs: dict[tuple, nx.Graph] = {}
         self.rendered: dict[tuple, bytes] = {}
 
-    def get(self, source: StoreSource, layer: str, fmt: str, tier: str = "both", min_strength: float = 0.0) -> bytes:
-        key = (source.key, layer, tier, min_strength, fmt)
+    def get(
+        self,
+        source: StoreSource,
+        layer: str,
+        fmt: str,
+        tier: str = "both",
+        min_strength: float = 0.0,
+        document: str | None = None,
+    ) -> bytes:
+        key = (source.key, document, layer, tier, min_strength, fmt)
         with self.lock:
             if key not in self.rendered:
                 graph = self.graphs.get(key[:-1])
                 if graph is None:
                     tiers = TIERS if tier == "both" else (tier,)
-                    graph = self.graphs[key[:-1]] = analyse(source, layer, tiers=tiers, min_strength=min_strength)
+                    graph = self.graphs[key[:-1]] = analyse(
+                        source, layer, tiers=tiers, min_strength=min_strength, document=document
+                    )
                 self.rendered[key] = render(graph, fmt)
             return self.rendered[key]
 
@@ -67,6 +79,7 @@ def goal_graph(
     extension: str,
     request: Request,
     layer: LayerName = Query("actions", description="what the goals share; `all` sums the five layers"),
+    dokument: str | None = Query(None, description="one goal document's goals only (its key, e.g. ostersund/2024)"),
     tier: TierName = Query("both", description="action tiers that count: shared, related or both"),
     min_strength: float = Query(
         0.0, ge=0.0, le=1.0, description="drop SDG links and related commitments weighted below this (0–1)"
@@ -78,8 +91,16 @@ def goal_graph(
     fmt = BY_EXTENSION.get(extension)
     if fmt is None:
         raise HTTPException(404, f"no goal graph as .{extension}; use one of: " + ", ".join(sorted(BY_EXTENSION)))
-    body = _cache(request).get(StoreSource(store, settings.vocab, release), layer, fmt.name, tier, min_strength)
+    sc = scope(request, store)
+    if sc.unknown:
+        raise HTTPException(404, f"no goal document {request.query_params.get(PARAM)!r}; the home page lists them")
+    source = StoreSource(store, settings.vocab, release)
+    document = sc.document if sc.explicit else None
+    if document is not None:  # read its own graphs only: the whole store at 290 municipalities took minutes
+        source.graphs = dataset_graphs(document, store.named_graphs(), settings.base_iri)
+    body = _cache(request).get(source, layer, fmt.name, tier, min_strength, document.iri if document else None)
     variant = layer + ("" if tier == "both" else f"-{tier}") + (f"-min{min_strength:g}" if min_strength else "")
+    variant += f"-{document.key.replace('/', '-')}" if document else ""
     headers = {
         "Content-Disposition": f'inline; filename="goal-graph-{variant}.{fmt.extension}"',
         "ETag": f'"{release.id}-{variant}-{fmt.name}"',

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kommunmal import resources
 from kommunmal.describe import Description, describe, exists, graph_contents
+from kommunmal.documents import dataset_graphs
 from kommunmal.iris import SDG, Iris
 from kommunmal.release import Release
 from kommunmal.store import Store
@@ -37,7 +38,7 @@ from kommunmal.web.render import (
     view,
 )
 from kommunmal.web.routes import browse
-from kommunmal.web.scope import Scope, scope
+from kommunmal.web.scope import PARAM, Scope, scope
 
 router = APIRouter()
 router.include_router(browse.router)
@@ -199,9 +200,11 @@ def graph_page(request: Request, store: Store = Depends(get_store)) -> Response:
     if sc.unknown or sc.document is None or layer not in goal_graph.LAYER_CHOICES:
         return not_found(request)
     goals = documents.goal_iris(store, _vocab(request), sc.document.iri)
-    data = goal_graph.build(store, _vocab(request), goals, layer) | {"scope": sc.as_dict()}
+    graphs = dataset_graphs(sc.document, store.named_graphs(), request.app.state.settings.base_iri)
+    data = goal_graph.build(store, _vocab(request), goals, layer, graphs) | {"scope": sc.as_dict()}
     downloads = [
-        (site.url("analysis/" + name) + f"?layer={layer}", media, label) for name, media, label in GRAPH_DOWNLOADS
+        (site.url("analysis/" + name) + f"?layer={layer}&{PARAM}={quote(sc.document.key)}", media, label)
+        for name, media, label in GRAPH_DOWNLOADS
     ]
     links = [d for d in downloads if d[1] in ("application/json", "application/graphml+xml", "application/gexf+xml")]
     return view(

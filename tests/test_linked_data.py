@@ -4,6 +4,7 @@ the vocabulary's hash IRIs, named graphs, SDG pages, VoID and dumps."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 
@@ -399,7 +400,7 @@ def test_every_page_names_its_machine_readable_forms(path: str, client: TestClie
     assert links, f"{path} sends no Link header"
     head = r.text.split("</head>")[0]
     for href, media in links:
-        assert f'<link rel="alternate" type="{media}" href="{href}"' in head
+        assert f'<link rel="alternate" type="{media}" href="{html.escape(href)}"' in head
         target = client.get(href, headers={"accept": media}, follow_redirects=True)
         assert target.status_code == 200, href
         assert target.headers["content-type"].split(";")[0] == media, href

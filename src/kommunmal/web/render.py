@@ -265,15 +265,26 @@ def view(
     return page(request, template, status=status, links=links, vary=vary, **data, **extra)
 
 
-def rdf_response(
-    graph: Graph, fmt: Format, *, links: Sequence[tuple[str, str, str]] = (), vary: bool = True, base_iri: str = ""
-) -> Response:
-    """Serialise `graph` in `fmt` with prefixes bound; canonical IRIs are kept as they are."""
+def serialized(graph: Graph, fmt: Format, base_iri: str = "") -> bytes:
+    """`graph` in `fmt` (UTF-8) with the site's prefixes bound; canonical IRIs are kept as they are."""
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=False)
     if base_iri:
         graph.bind("km", base_iri + "def/kommunmal#", override=True)
-    body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
+
+
+def rdf_response(
+    graph: Graph,
+    fmt: Format,
+    *,
+    links: Sequence[tuple[str, str, str]] = (),
+    vary: bool = True,
+    base_iri: str = "",
+    body: bytes | None = None,
+) -> Response:
+    """`graph` serialised in `fmt` (`serialized`), or `body` when the caller has it already."""
+    body = serialized(graph, fmt, base_iri) if body is None else body
     headers = {"Link": link_header(links)} if links else {}
     if vary:
         headers["Vary"] = "Accept"

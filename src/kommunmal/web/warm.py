@@ -25,9 +25,17 @@ from kommunmal.lazy import lazy_import
 httpx = lazy_import("httpx")
 log = logging.getLogger("kommunmal.warm")
 
-# The pages whose data is kept per release: the home page, the indexes and the UN goals (a goal's page also counts
-# the links to its targets).
-PATHS = ("/", "/atgarder", "/organisationer", "/sdg", *(f"/sdg/{n}" for n in range(1, 18)))
+# The pages whose data is kept per release: the home page, the indexes, the UN goals (a goal's page also counts
+# the links to its targets), the catalog and the comparison across municipalities (5–7 s each at 290).
+PATHS = (
+    "/",
+    "/atgarder",
+    "/organisationer",
+    "/sdg",
+    *(f"/sdg/{n}" for n in range(1, 18)),
+    "/catalog",
+    "/jamfor/globala-mal",
+)
 
 
 def install(app: FastAPI) -> None:

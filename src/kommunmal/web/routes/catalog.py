@@ -18,7 +18,7 @@ from kommunmal.formats import FORMATS, RDF_GRAPH_FORMATS
 from kommunmal.iris import Iris
 from kommunmal.release import Release
 from kommunmal.web.deps import get_iris, get_release, get_settings
-from kommunmal.web.render import Site, alternates, choose, not_acceptable, page, rdf_response
+from kommunmal.web.render import Site, alternates, choose, not_acceptable, page, rdf_response, serialized
 
 router = APIRouter()
 GET_HEAD = ["GET", "HEAD"]
@@ -47,7 +47,8 @@ def catalog(
     graph = catalog_graph_cached(settings, release.path)
     if fmt.kind == "html":
         return catalog_page(request, graph, links)
-    return rdf_response(graph, fmt, links=links, base_iri=iris.base)
+    body = _catalog_bytes(settings, release.path, fmt.name, iris.base)
+    return rdf_response(graph, fmt, links=links, base_iri=iris.base, body=body)
 
 
 @router.api_route("/.well-known/void", methods=GET_HEAD, include_in_schema=False)
@@ -78,6 +79,12 @@ def catalog_and_void(settings: Settings, release: Release) -> Graph:
 @lru_cache(maxsize=4)
 def catalog_graph_cached(settings: Settings, path: Path) -> Graph:
     return catalog_graph(settings, Release(path))
+
+
+@lru_cache(maxsize=8)
+def _catalog_bytes(settings: Settings, path: Path, fmt_name: str, base_iri: str) -> bytes:
+    # Serialising the catalog of 290 goal documents took 0.8 s (RDF/XML) to 3 s (Turtle) a request.
+    return serialized(catalog_graph_cached(settings, path), FORMATS[fmt_name], base_iri)
 
 
 @lru_cache(maxsize=4)

@@ -26,6 +26,14 @@ from kommunmal import integrity
 from kommunmal.cli.common import settings
 
 SERVERS = ("uvicorn", "granian")
+# What `logging.basicConfig` below sets up, for server processes that uvicorn starts afresh (--processes).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         uds=args.uds,
         access_log=args.access_log,
         log_level="info",
-        log_config=None,
+        log_config=LOGGING if processes > 1 else None,
         proxy_headers=True,
         server_header=False,
     )

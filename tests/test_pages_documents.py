@@ -164,3 +164,10 @@ def test_the_goal_graph_downloads_are_the_documents_shown(two: TestClient) -> No
     both = two.get("/analysis/goal-graph.json?layer=sdg").json()
     assert any(f"/budget-{YEAR}/" in n["iri"] for n in both["nodes"])  # without the parameter: every document
     assert two.get("/analysis/goal-graph.json?dokument=nowhere/1999").status_code == 404
+
+
+def test_an_excerpts_goal_graph_says_why_it_is_empty(two: TestClient) -> None:
+    excerpt = two.get("/graph?dokument=ostersund/2023", headers={"accept": BROWSER}).text
+    assert 'id="excerpt-notice"' in excerpt and "utdrag" in excerpt
+    whole = two.get(f"/graph?dokument={OLD}", headers={"accept": BROWSER}).text
+    assert 'id="excerpt-notice"' not in whole

@@ -108,8 +108,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _granian(app: object, args: argparse.Namespace) -> int:
-    """Serve `app` with granian: one worker process (forked, so it gets `app` as built here) under granian's
-    supervisor, which restarts it should it die; the worker runs the app's lifespan (the query workers)."""
+    """Serve `app` with granian: `--processes` worker processes (forked, so each gets `app` as built here) under
+    granian's supervisor, which restarts one should it die; each worker runs the app's lifespan (it opens the store
+    and starts its query workers)."""
     try:
         from granian import Granian
         from granian.constants import Interfaces
@@ -125,7 +126,7 @@ def _granian(app: object, args: argparse.Namespace) -> int:
         port=args.port,
         uds=Path(args.uds) if args.uds else None,
         interface=Interfaces.ASGI,
-        workers=1,
+        workers=max(1, getattr(args, "processes", 1)),
         log_access=args.access_log,
         respawn_failed_workers=True,
     )

@@ -210,12 +210,12 @@ def write_outputs(
     """The other dumps, the store's statistics and description, and the release extras, each in its own process.
 
     `folder/kommunmal.nq` must hold the dataset and `folder/store` be closed for writing. Tasks: TriG of the dataset
-    (from the N-Quads file); the union graph as N-Triples (from the store), then as Turtle and JSON-LD (from the
-    N-Triples file); with `description` (the sources and the triples per named graph), the query planner's
-    statistics (`query_cost.STATS_FILE`) and the VoID description (void.ttl), counted in the store; every extra
-    (`release.release_extras`). Oxigraph reads a file about four times as fast as it reads its store, so each pass
-    over the store is made once. `meanwhile` runs in this process while the tasks run. Raises what a task
-    raised."""
+    (from the N-Quads file); the union graph as N-Triples (from the N-Quads file's lines, `union_ntriples`), then
+    as Turtle and JSON-LD (from the N-Triples file); with `description` (the sources and the triples per named
+    graph), the query planner's statistics (`query_cost.STATS_FILE`) and the VoID description (void.ttl), counted
+    in the store; every extra (`release.release_extras`). Oxigraph reads a file about four times as fast as it
+    reads its store, so each pass over the store is made once. `meanwhile` runs in this process while the tasks
+    run. Raises what a task raised."""
     tasks = [(_extra, (extra, settings, folder)) for extra in extras]
     tasks += [(_dump_union, (folder, prefixes)), (_dump_trig, (folder, prefixes))]
     if description is not None:

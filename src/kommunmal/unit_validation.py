@@ -72,9 +72,8 @@ def init(settings: Settings, shared: list[Source]) -> None:
     _STATE["engine"] = compile_shapes(settings.shacl_engine, shapes)
     _STATE["shared"] = quads = [q for source in shared for q in read_source(source, settings.base_iri)]
     _STATE["shared_nquads"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    _STATE["shared_nodes"] = {q.subject.value for q in quads} | {
-        q.object.value for q in quads if not isinstance(q.object, ox.Literal)
-    }
+    _STATE["documents"] = store = ox.Store()  # the shared graphs, and each unit's while its documents are listed
+    store.bulk_extend(quads)
     ontology = Dataset()
     for source in shared:
         if source.role == "ontology":
@@ -134,10 +133,8 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
         counts[q.graph_name.value] += 1
         subjects[str(q.subject)].add(q.graph_name.value)
         blank = blank or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-    # A unit that says something about a node of the shared graphs is read with them for its documents' list too.
-    about_shared = not _STATE["shared_nodes"].isdisjoint(s[1:-1] for s in subjects if s.startswith("<"))
     if folder is not None:
-        _write_document_dumps(settings, quads, nquads, about_shared, folder)
+        _write_document_dumps(settings, quads, nquads, folder)
     report = run_engine(settings.shacl_engine, _engine_input(settings.shacl_engine, quads, nquads), _STATE["engine"])
     base = sources_base_iri(sources)
 
@@ -179,15 +176,18 @@ def _engine_input(engine: str, quads: list[ox.Quad], nquads: bytes) -> object:
     return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
 
 
-def _write_document_dumps(
-    settings: Settings, quads: list[ox.Quad], nquads: bytes, about_shared: bool, folder: Path
-) -> None:
-    data = ox.Store()
-    data.bulk_extend(quads)
-    if about_shared:
-        data.bulk_extend(_STATE["shared"])
+def _write_document_dumps(settings: Settings, quads: list[ox.Quad], nquads: bytes, folder: Path) -> None:
+    # The documents are listed with the shared graphs, as in the release's store: the unit's graphs are added to
+    # the worker's store of the shared graphs and removed again (cheaper than a new store of both each time).
+    data: ox.Store = _STATE["documents"]
     names = sorted({q.graph_name.value for q in quads})
-    for document in documents(StoreSource(Store.of(data), settings.vocab)):
+    data.bulk_extend(quads)
+    try:
+        found = documents(StoreSource(Store.of(data), settings.vocab))
+    finally:
+        for name in names:
+            data.remove_graph(ox.NamedNode(name))
+    for document in found:
         if document.year:
             mine = set(graphs_of(document, names, settings.base_iri))
             write_document_dump(

@@ -71,7 +71,7 @@ def init(settings: Settings, shared: list[Source]) -> None:
     _STATE["shapes"] = shapes = load_shapes(settings)
     _STATE["engine"] = compile_shapes(settings.shacl_engine, shapes)
     _STATE["shared"] = quads = [q for source in shared for q in read_source(source, settings.base_iri)]
-    _STATE["shared_nquads"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    _STATE["shared_nquads"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
     _STATE["documents"] = store = ox.Store()  # the shared graphs, and each unit's while its documents are listed
     store.bulk_extend(quads)
     ontology = Dataset()
@@ -99,6 +99,8 @@ def read_source(source: Source, base_iri: str, graph: ox.NamedNode | ox.DefaultG
         return [ox.Quad(q.subject, q.predicate, q.object, name) for q in triples]
     try:
         triples = ox.parse(path=str(source.path), format=fmt, base_iri=base_iri, rename_blank_nodes=True)
+        if isinstance(name, ox.DefaultGraph):
+            return list(triples)  # the parser's quads are in the default graph already
         return [ox.Quad(q.subject, q.predicate, q.object, name) for q in triples]
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
         parse_file(source.path, base_iri, Graph())  # raises SourceError with the line and the fix
@@ -120,9 +122,8 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
     the graphs) and, without blank nodes, the input of the digest. No store is filled for the engine, and the
     checks that look at every quad make one pass over them (each pass cost 10 to 50 ms a unit)."""
     settings: Settings = _STATE["settings"]
-    quads: list[ox.Quad] = []
-    for source in sources:
-        quads += read_source(source, settings.base_iri)
+    triples = {str(s.graph): read_source(s, settings.base_iri, ox.DefaultGraph()) for s in sources}
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g, ts in triples.items() for t in ts]
     quads = list(dict.fromkeys(quads))  # a triple written twice in a file is one quad, as in a store
     nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     paths = {str(s.graph): s.path for s in sources}
@@ -134,7 +135,7 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
         subjects[str(q.subject)].add(q.graph_name.value)
         blank = blank or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
     if folder is not None:
-        _write_document_dumps(settings, quads, nquads, folder)
+        _write_document_dumps(settings, quads, nquads, triples, folder)
     report = run_engine(settings.shacl_engine, _engine_input(settings.shacl_engine, quads, nquads), _STATE["engine"])
     base = sources_base_iri(sources)
 
@@ -170,13 +171,15 @@ def _engine_input(engine: str, quads: list[ox.Quad], nquads: bytes) -> object:
     if engine == "turbo":
         from pyshacl_turbo.rdf import Input
 
-        text = (_STATE["shared_nquads"] + nquads).decode("utf-8")
+        text = _STATE["shared_nquads"] + nquads.decode("utf-8")
         return Input(text, "oxigraph-nquads", None, {}, preserve_ids=True)
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in [*_STATE["shared"], *quads])
     return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
 
 
-def _write_document_dumps(settings: Settings, quads: list[ox.Quad], nquads: bytes, folder: Path) -> None:
+def _write_document_dumps(
+    settings: Settings, quads: list[ox.Quad], nquads: bytes, triples: dict[str, list[ox.Quad]], folder: Path
+) -> None:
     # The documents are listed with the shared graphs, as in the release's store: the unit's graphs are added to
     # the worker's store of the shared graphs and removed again (cheaper than a new store of both each time).
     data: ox.Store = _STATE["documents"]
@@ -196,6 +199,7 @@ def _write_document_dumps(settings: Settings, quads: list[ox.Quad], nquads: byte
                 [q for q in quads if q.graph_name.value in mine],
                 folder,
                 nquads=nquads if len(mine) == len(names) else None,
+                triples=list(dict.fromkeys(t for name, ts in triples.items() if name in mine for t in ts)),
             )
 
 

@@ -3,7 +3,8 @@
 For each size (municipalities): generate the data, then
 
 * build        `kommunmal build` (validation of every document in parallel, streaming load, dumps, VoID):
-               wall time and peak memory of the whole process tree (RSS summed over the processes, sampled)
+               wall time, CPU time (user + sys of the whole process tree: steadier than wall time on a shared
+               machine) and peak memory of the whole process tree (RSS summed over the processes, sampled)
 * peer load    `oxigraph load` of the release's kommunmal.nq into a fresh store: loading alone, no validation
 * serve start  seconds from starting `kommunmal serve` to its first answer on /sparql (median of --starts), beside
                `oxigraph serve-read-only` on the same store
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -54,8 +56,9 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """(seconds, peak tree RSS in bytes, exit code) of a command."""
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, int]:
+    """(seconds, CPU seconds of the process tree, peak tree RSS in bytes, exit code) of a command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -64,7 +67,9 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
         time.sleep(0.1)
     if process.returncode:
         sys.stderr.write(process.stderr.read().decode(errors="replace")[-3000:])
-    return time.monotonic() - started, peak, process.returncode
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the process and the children it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.monotonic() - started, cpu, peak, process.returncode
 
 
 def free_port() -> int:
@@ -108,14 +113,14 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run([sys.executable, str(HERE / "gen_national.py"), "--size", str(size), "--out", str(data)])
             env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
             env["KOMMUNMAL_DATA_DIR"] = str(data)
-            seconds, peak, code = measured([str(BIN / "kommunmal"), "build", "-q", "--out", str(out)], env)
+            seconds, cpu, peak, code = measured([str(BIN / "kommunmal"), "build", "-q", "--out", str(out)], env)
             if code:
                 print(f"build of size {size} failed (exit {code})", file=sys.stderr)
                 return 1
             release = (out / "current").resolve()
             quads = sum(1 for _ in (release / "kommunmal.nq").open("rb"))
             peer_store = Path(tmp) / f"peer-{size}"
-            peer_s, peer_peak, _ = measured(
+            peer_s, _, peer_peak, _ = measured(
                 [str(BIN / "oxigraph"), "load", "--location", str(peer_store), "--file", str(release / "kommunmal.nq")]
             )
             port = free_port()
@@ -143,22 +148,23 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for _ in range(args.starts)
             )
-            row = (size, quads, seconds, peak, peer_s, peer_peak, ours, theirs)
+            row = (size, quads, seconds, cpu, peak, peer_s, peer_peak, ours, theirs)
             rows.append(row)
             print(
-                f"size {size}: {quads} quads, build {seconds:.1f} s peak {peak / 2**20:.0f} MiB; oxigraph load "
+                f"size {size}: {quads} quads, build {seconds:.1f} s ({cpu:.0f} s CPU) peak {peak / 2**20:.0f} MiB; "
+                f"oxigraph load "
                 f"{peer_s:.1f} s peak {peer_peak / 2**20:.0f} MiB; serve answers after {ours:.2f} s "
                 f"(oxigraph {theirs:.2f} s)",
                 file=sys.stderr,
             )
     lines = [
-        "| municipalities | quads | build + validation | peak memory | oxigraph load (peer) | peer peak "
-        "| serve answers after | oxigraph serve answers after |",
-        "|---|---|---|---|---|---|---|---|",
+        "| municipalities | quads | build + validation | build CPU (user + sys) | peak memory | oxigraph load (peer) "
+        "| peer peak | serve answers after | oxigraph serve answers after |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for size, quads, seconds, peak, peer_s, peer_peak, ours, theirs in rows:
+    for size, quads, seconds, cpu, peak, peer_s, peer_peak, ours, theirs in rows:
         lines.append(
-            f"| {size} | {quads:,} | {seconds:.1f} s | {peak / 2**20:.0f} MiB | {peer_s:.1f} s | "
+            f"| {size} | {quads:,} | {seconds:.1f} s | {cpu:.0f} s | {peak / 2**20:.0f} MiB | {peer_s:.1f} s | "
             f"{peer_peak / 2**20:.0f} MiB | {ours:.2f} s | {theirs:.2f} s |"
         )
     table = "\n".join(lines)

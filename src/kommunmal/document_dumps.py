@@ -48,14 +48,27 @@ def write_document_dumps(settings: Settings, folder: Path, say=None) -> list[Pat
 
 
 def write_document_dump(
-    settings: Settings, document: Document, quads: list[pyoxigraph.Quad], folder: Path
+    settings: Settings,
+    document: Document,
+    quads: list[pyoxigraph.Quad],
+    folder: Path,
+    nquads: bytes | None = None,
+    triples: list[pyoxigraph.Quad] | None = None,
 ) -> list[Path]:
     """Write one document's dumps (`dump_name`, every format of FORMATS) into `folder` from `quads`, the quads of
-    its graphs (`graphs_of`); returns the three paths. Turtle holds each triple once."""
+    its graphs (`graphs_of`); returns the three paths. Turtle holds each triple once. `nquads`, when given, is
+    `quads` already serialized as N-Quads, written as it is; `triples`, when given, are the triples of `quads`,
+    each once, as quads in the default graph (as the parser gives them), written as the Turtle."""
     written = []
     for extension, fmt in FORMATS.items():
         target = folder / dump_name(document, extension)
-        if fmt is pyoxigraph.RdfFormat.TURTLE:
+        if fmt is pyoxigraph.RdfFormat.N_QUADS and nquads is not None:
+            target.write_bytes(nquads)
+            written.append(target)
+            continue
+        if fmt is pyoxigraph.RdfFormat.TURTLE and triples is not None:
+            items = triples
+        elif fmt is pyoxigraph.RdfFormat.TURTLE:
             items = list(dict.fromkeys(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads))
         else:
             items = quads

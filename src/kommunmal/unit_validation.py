@@ -14,6 +14,7 @@ where rdflib would accept it, since the store could not hold it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,16 +65,24 @@ _STATE: dict = {}
 
 
 def init(settings: Settings, shared: list[Source]) -> None:
-    """Prepare a worker: the shapes (compiled once), the shared graphs' triples and the vocabulary's terms."""
+    """Prepare a worker: the shapes (compiled once), the shared graphs' quads and N-Quads, and the vocabulary's
+    terms."""
     _STATE["settings"] = settings
     _STATE["shapes"] = shapes = load_shapes(settings)
     _STATE["engine"] = compile_shapes(settings.shacl_engine, shapes)
-    _STATE["shared"] = [q for source in shared for q in read_source(source, settings.base_iri, ox.DefaultGraph())]
+    _STATE["shared"] = quads = [q for source in shared for q in read_source(source, settings.base_iri)]
+    _STATE["shared_nquads"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    _STATE["documents"] = store = ox.Store()  # the shared graphs, and each unit's while its documents are listed
+    store.bulk_extend(quads)
     ontology = Dataset()
     for source in shared:
         if source.role == "ontology":
             parse_file(source.path, settings.base_iri, ontology.graph(source.graph))
     _STATE["vocabulary"] = vocabulary_terms(ontology.graph(s.graph) for s in shared if s.role == "ontology")
+    namespaces = _STATE["vocabulary"][0]
+    _STATE["vocabulary_iri"] = re.compile(
+        b"<((?:" + b"|".join(re.escape(ns.encode()) for ns in namespaces) + b")[^>]*)>" if namespaces else b"(?!)"
+    )
 
 
 def read_source(source: Source, base_iri: str, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
@@ -90,6 +99,8 @@ def read_source(source: Source, base_iri: str, graph: ox.NamedNode | ox.DefaultG
         return [ox.Quad(q.subject, q.predicate, q.object, name) for q in triples]
     try:
         triples = ox.parse(path=str(source.path), format=fmt, base_iri=base_iri, rename_blank_nodes=True)
+        if isinstance(name, ox.DefaultGraph):
+            return list(triples)  # the parser's quads are in the default graph already
         return [ox.Quad(q.subject, q.predicate, q.object, name) for q in triples]
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
         parse_file(source.path, base_iri, Graph())  # raises SourceError with the line and the fix
@@ -104,61 +115,92 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
 
     `keys` are all units' folder names, for the cross-document check of minted IRIs. With `folder` (the release
     being built), the dumps of each goal document of the unit are written there too (`document_dumps`), from the
-    quads already read: reading them back from the store cost three times as much at 290 municipalities."""
+    quads already read: reading them back from the store cost three times as much at 290 municipalities.
+
+    The unit is read once, as quads in its files' named graphs, and serialized once as N-Quads: that text is the
+    unit's part of kommunmal.nq, the engine's input (after the shared graphs' N-Quads, validated as the union of
+    the graphs) and, without blank nodes, the input of the digest. No store is filled for the engine, and the
+    checks that look at every quad make one pass over them (each pass cost 10 to 50 ms a unit)."""
     settings: Settings = _STATE["settings"]
-    data = ox.Store()
-    data.bulk_extend(_STATE["shared"])
-    quads = []
-    for source in sources:
-        triples = read_source(source, settings.base_iri, ox.DefaultGraph())
-        data.bulk_extend(triples)
-        name = ox.NamedNode(str(source.graph))
-        quads += [ox.Quad(q.subject, q.predicate, q.object, name) for q in triples]
-    quads = list(dict.fromkeys(quads))  # a triple written twice in a file is one quad, as in the store
-    if folder is not None:
-        _write_document_dumps(settings, data, quads, folder)
-    if settings.shacl_engine != "turbo":  # pySHACL reads rdflib graphs only
-        data = Graph().parse(data=data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
-    report = run_engine(settings.shacl_engine, data, _STATE["engine"])
-    del data
+    triples = {str(s.graph): read_source(s, settings.base_iri, ox.DefaultGraph()) for s in sources}
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g, ts in triples.items() for t in ts]
+    quads = list(dict.fromkeys(quads))  # a triple written twice in a file is one quad, as in a store
+    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     paths = {str(s.graph): s.path for s in sources}
-    files: dict[str, set[Path]] = defaultdict(set)
+    counts: dict[str, int] = dict.fromkeys(paths, 0)
+    subjects: dict[str, set[str]] = defaultdict(set)  # subject (N-Triples form) -> its graphs
+    blank = False
     for q in quads:
-        files[str(q.subject)].add(paths[q.graph_name.value])
+        counts[q.graph_name.value] += 1
+        subjects[str(q.subject)].add(q.graph_name.value)
+        blank = blank or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+    if folder is not None:
+        _write_document_dumps(settings, quads, nquads, triples, folder)
+    report = run_engine(settings.shacl_engine, _engine_input(settings.shacl_engine, quads, nquads), _STATE["engine"])
     base = sources_base_iri(sources)
-    results = report_results(report, _STATE["shapes"], lambda focus: locations(files.get(focus.n3(), ()), focus, base))
-    results += _unknown_terms(quads, paths, base)
+
+    def locate(focus: object) -> tuple[str, ...]:
+        return locations({paths[g] for g in subjects.get(focus.n3(), ())}, focus, base)
+
+    results = report_results(report, _STATE["shapes"], locate)
+    results += _unknown_terms(quads, nquads, paths, base)
     minted = settings.base_iri + "id/"
     others = {k for k in keys if k != key}
     foreign = sorted(
         {
-            q.subject.value
-            for q in quads
-            if isinstance(q.subject, ox.NamedNode)
-            and q.subject.value.startswith(minted)
-            and q.subject.value[len(minted) :].split("/")[0] in others
+            iri
+            for s in subjects
+            if s.startswith("<" + minted) and (iri := s[1:-1])[len(minted) :].split("/")[0] in others
         }
     )
-    counts: dict[str, int] = dict.fromkeys(paths, 0)
-    for q in quads:
-        counts[q.graph_name.value] += 1
     return UnitResult(
         key=key,
         results=results,
         report_nt=report.serialize(format="nt", encoding="utf-8"),
-        nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-        digest=quads_digest(quads),
+        nquads=nquads,
+        digest=nquads_digest(nquads) if not blank else quads_digest(quads),
         graphs=counts,
         foreign=foreign[:20],
     )
 
 
-def _write_document_dumps(settings: Settings, data: ox.Store, quads: list[ox.Quad], folder: Path) -> None:
+def _engine_input(engine: str, quads: list[ox.Quad], nquads: bytes) -> object:
+    """The unit with the shared graphs as the engine reads them: for pyshacl-turbo, the N-Quads text (the form it
+    makes of a store it is given, with the blank nodes' labels kept), validated as the union of the graphs; for
+    pySHACL, which reads rdflib graphs only, an rdflib graph of the triples."""
+    if engine == "turbo":
+        from pyshacl_turbo.rdf import Input
+
+        text = _STATE["shared_nquads"] + nquads.decode("utf-8")
+        return Input(text, "oxigraph-nquads", None, {}, preserve_ids=True)
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in [*_STATE["shared"], *quads])
+    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
+def _write_document_dumps(
+    settings: Settings, quads: list[ox.Quad], nquads: bytes, triples: dict[str, list[ox.Quad]], folder: Path
+) -> None:
+    # The documents are listed with the shared graphs, as in the release's store: the unit's graphs are added to
+    # the worker's store of the shared graphs and removed again (cheaper than a new store of both each time).
+    data: ox.Store = _STATE["documents"]
     names = sorted({q.graph_name.value for q in quads})
-    for document in documents(StoreSource(Store.of(data), settings.vocab)):
+    data.bulk_extend(quads)
+    try:
+        found = documents(StoreSource(Store.of(data), settings.vocab))
+    finally:
+        for name in names:
+            data.remove_graph(ox.NamedNode(name))
+    for document in found:
         if document.year:
             mine = set(graphs_of(document, names, settings.base_iri))
-            write_document_dump(settings, document, [q for q in quads if q.graph_name.value in mine], folder)
+            write_document_dump(
+                settings,
+                document,
+                [q for q in quads if q.graph_name.value in mine],
+                folder,
+                nquads=nquads if len(mine) == len(names) else None,
+                triples=list(dict.fromkeys(t for name, ts in triples.items() if name in mine for t in ts)),
+            )
 
 
 def quads_digest(quads: list[ox.Quad]) -> str:
@@ -169,9 +211,21 @@ def quads_digest(quads: list[ox.Quad]) -> str:
     return hashlib.sha256("\n".join(sorted(str(q) for q in dataset)).encode("utf-8")).hexdigest()
 
 
-def _unknown_terms(quads: list[ox.Quad], paths: dict[str, Path], base_iri: str) -> list[Result]:
+def nquads_digest(nquads: bytes) -> str:
+    """`quads_digest` of quads without blank nodes, from their N-Quads as Oxigraph writes them (one quad a line,
+    each line the quad's text and " ."): canonicalization leaves such quads as they are, and UTF-8 sorts as the
+    text does, so the digest is the same without making a Python object of each quad."""
+    lines = sorted(line[:-2] for line in nquads.split(b"\n") if line)
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def _unknown_terms(quads: list[ox.Quad], nquads: bytes, paths: dict[str, Path], base_iri: str) -> list[Result]:
     namespaces, defined = _STATE["vocabulary"]
     if not namespaces:
+        return []
+    # The text names every IRI the quads use (and a literal may only look like one): the quads are looked at only
+    # when it names a term the vocabulary does not define.
+    if all(m.decode() in defined for m in set(_STATE["vocabulary_iri"].findall(nquads))):
         return []
     used: dict[str, set[Path]] = defaultdict(set)
     for q in quads:

@@ -280,7 +280,8 @@ def peers(
     release: Release, only: set[str] | None, mimalloc: str = MIMALLOC, baseline: Path | None = None
 ) -> list[Peer]:
     serve = [str(BIN / "kommunmal"), "serve", "--release-dir", str(release.path.parent.parent), "--port", "{port}"]
-    nocache = {"KOMMUNMAL_SPARQL_CACHE_BYTES": "0"}
+    # With the answer cache off nothing is kept from a warm-up, so the uncached peers start without one.
+    nocache = {"KOMMUNMAL_SPARQL_CACHE_BYTES": "0", "KOMMUNMAL_WARM_PAGES": "false"}
     preload = {"LD_PRELOAD": mimalloc}
     granian = [*serve, "--server", "granian"]
     ceiling = [sys.executable, __file__, "--serve-ceiling", "{port}"]

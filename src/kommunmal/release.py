@@ -166,14 +166,20 @@ def _write_parallel(settings: Settings, staging: Path, say: Progress, started: f
     report, sources, digest, graphs = rp.build_units(settings, staging, say)
     warnings = count(len(report.warnings), "varning", "varningar")
     say(f"  konform, {warnings} / conforms, warnings ({time.monotonic() - started:.0f} s)")
-    say("Laddar den inbäddade lagringen / loading the embedded store …")
-    store = pyoxigraph.Store(str(staging / "store"))
-    store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
-    store.optimize()
-    quads = len(store)
-    say(f"  {count(quads, 'kvad', 'kvader')} / quads ({time.monotonic() - started:.0f} s)")
-    del store
-    say("Skriver dumpar, statistik och tillägg parallellt / writing dumps, statistics and extras in parallel …")
+    say(
+        "Laddar den inbäddade lagringen och skriver dumpar, statistik och tillägg parallellt / loading the embedded "
+        "store and writing dumps, statistics and extras in parallel …"
+    )
+    loaded: list[int] = []
+
+    def load() -> None:
+        store = pyoxigraph.Store(str(staging / "store"))
+        store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.optimize()
+        loaded.append(len(store))
+        del store  # closed before the tasks that read it open it
+        say(f"  {count(loaded[0], 'kvad', 'kvader')} / quads ({time.monotonic() - started:.0f} s)")
+
     from kommunmal.document_dumps import write_document_dumps
 
     # The workers wrote the per-document dumps while validating (kommunmal.unit_validation).
@@ -186,7 +192,9 @@ def _write_parallel(settings: Settings, staging: Path, say: Progress, started: f
         say,
         description=(sources, graphs),
         meanwhile=lambda: report.graph.serialize(staging / "validation.ttl", format="turtle", encoding="utf-8"),
+        load=load,
     )
+    quads = loaded[0]
     void = Graph().parse(staging / "void.ttl", format="turtle")
     triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
     release_id = digest[:16]

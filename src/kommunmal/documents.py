@@ -115,7 +115,7 @@ def dataset_graphs(document: Document, graph_iris: list[str], base_iri: str) -> 
     the vocabulary (graph/ontology/…) and the reference data (graph/reference/…), from a release's graph IRIs.
 
     Queried as the default graph instead of the union of all graphs, a whole-store query (the goal graph's) reads
-    one document: at 290 municipalities the goal graph page read every document's links (over 3 minutes)."""
+    one document: at 290 municipalities the goal graph page read every document's links (over two minutes)."""
     shared = tuple(f"{base_iri}graph/{folder}/" for folder in ("ontology", "reference"))
     return sorted({*graphs_of(document, graph_iris, base_iri), *(g for g in graph_iris if g.startswith(shared))})
 

@@ -79,6 +79,7 @@ def goal_graph(
     extension: str,
     request: Request,
     layer: LayerName = Query("actions", description="what the goals share; `all` sums the five layers"),
+    # Read by scope() like on every page; declared here for the API's description.
     dokument: str | None = Query(None, description="one goal document's goals only (its key, e.g. ostersund/2024)"),
     tier: TierName = Query("both", description="action tiers that count: shared, related or both"),
     min_strength: float = Query(

@@ -26,18 +26,18 @@ LAYER_NAMES = {
     ALL: "Allt",
 }
 _lock = threading.Lock()
-_data: dict[tuple[str, tuple[str, ...] | None], GoalData] = {}
+_data: dict[str, GoalData] = {}
 _built: dict[tuple[str, frozenset[str], str], dict[str, Any]] = {}
 
 
 def goal_data(store: Store, vocab: str, graphs: list[str] | None = None) -> GoalData:
     """The analysis input read from `graphs` (named graph IRIs; None: the whole store), once per store and graphs
     (a release never changes)."""
-    key = (str(store.path), None if graphs is None else tuple(sorted(graphs)))
+    source = StoreSource(store, vocab, graphs=graphs)
     with _lock:
-        if key not in _data:
-            _data[key] = fetch(StoreSource(store, vocab, graphs=graphs))
-        return _data[key]
+        if source.key not in _data:
+            _data[source.key] = fetch(source)
+        return _data[source.key]
 
 
 def scoped(data: GoalData, goals: set[str]) -> GoalData:
@@ -58,7 +58,7 @@ def build(store: Store, vocab: str, goals: set[str], layer: str, graphs: list[st
     share per layer), `communities` and the graph's title."""
     if layer not in LAYER_CHOICES:
         raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(LAYER_CHOICES)}")
-    key = (str(store.path), frozenset(goals), layer)
+    key = (StoreSource(store, vocab, graphs=graphs).key, frozenset(goals), layer)
     if key not in _built:
         _built[key] = _build(store, vocab, goals, layer, graphs)
     return _built[key]

@@ -14,9 +14,9 @@ one pySHACL run over it would take hours.
 * Cross-document checks, in the main process: a unit may only describe resources under its own
   `id/<folder>/` or outside every unit's namespace (two municipalities never define each other's goals).
 * Streaming. The N-Quads of each conforming unit are appended to kommunmal.nq as they arrive (and each of its
-  documents' own dumps written by the worker); the store is bulk-loaded from that file; the other dumps, the query
-  statistics, the VoID counts and the release extras are then written in parallel, a process per core
-  (`write_outputs`).
+  documents' own dumps written by the worker); the store is bulk-loaded from that file while the other dumps are
+  written from it, then the query statistics, the VoID counts and the release extras are written from the store,
+  in parallel, a process per core (`write_outputs`).
 
 The release id is the SHA-256 over the sorted per-graph-set digests (`unit_validation.quads_digest` of each unit
 and of the shared graphs, over canonical N-Quads), so the same sources give the same id.
@@ -213,8 +213,8 @@ def write_outputs(
     `folder/kommunmal.nq` must hold the dataset and `folder/store` be closed for writing, or with `load`, be filled
     by `load` in this process while the tasks that read the N-Quads file only run (the dumps; the store's bulk load
     keeps about one core busy for some 40 s at 290 municipalities, and the dumps are about 26 s of CPU); the tasks
-    that read the store start when `load` has returned. Tasks: TriG of the dataset
-    (from the N-Quads file); the union graph as N-Triples (from the N-Quads file's lines, `union_ntriples`), then
+    that read the store start when `load` has returned. Tasks: TriG of the dataset (from the N-Quads file); the
+    union graph as N-Triples (from the N-Quads file's lines, `union_ntriples`), then
     as Turtle and JSON-LD (from the N-Triples file); with `description` (the sources and the triples per named
     graph), the query planner's statistics (`query_cost.STATS_FILE`) and the VoID description (void.ttl), counted
     in the store; every extra (`release.release_extras`). Oxigraph reads a file about four times as fast as it

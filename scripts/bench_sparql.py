@@ -9,7 +9,8 @@ Servers, all over the same release:
 * ceiling          a constant-response FastAPI route run by uvicorn like ours: the most any Python route gets
 * kommunmal-nocache-granian, ceiling-granian: the same under `kommunmal serve --server granian`
 * kommunmal-nocache-2p, ceiling-2p: the same with two uvicorn server processes (`kommunmal serve --processes 2`)
-* …-mimalloc       the same with mimalloc preloaded (LD_PRELOAD, Debian's libmimalloc2.0; --mimalloc PATH)
+* …-system         the same with the C library's malloc (KOMMUNMAL_ALLOCATOR=system; `kommunmal serve` preloads
+                   mimalloc otherwise, kommunmal.allocator)
 
 Each of our servers is compared with oxigraph and with the ceiling on its own HTTP server.
 
@@ -273,25 +274,20 @@ def ceiling_app() -> Any:
     return app
 
 
-MIMALLOC = "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"
-
-
-def peers(
-    release: Release, only: set[str] | None, mimalloc: str = MIMALLOC, baseline: Path | None = None
-) -> list[Peer]:
+def peers(release: Release, only: set[str] | None, baseline: Path | None = None) -> list[Peer]:
     serve = [str(BIN / "kommunmal"), "serve", "--release-dir", str(release.path.parent.parent), "--port", "{port}"]
     # With the answer cache off nothing is kept from a warm-up, so the uncached peers start without one.
     nocache = {"KOMMUNMAL_SPARQL_CACHE_BYTES": "0", "KOMMUNMAL_WARM_PAGES": "false"}
-    preload = {"LD_PRELOAD": mimalloc}
+    system = {"KOMMUNMAL_ALLOCATOR": "system"}
     granian = [*serve, "--server", "granian"]
     ceiling = [sys.executable, __file__, "--serve-ceiling", "{port}"]
     found = [
         Peer("kommunmal", serve, "/sparql"),
         Peer("kommunmal-nocache", serve, "/sparql", nocache),
-        Peer("kommunmal-nocache-mimalloc", serve, "/sparql", nocache | preload),
+        Peer("kommunmal-nocache-system", serve, "/sparql", nocache | system),
         Peer("kommunmal-nocache-2p", [*serve, "--processes", "2"], "/sparql", nocache),
         Peer("kommunmal-nocache-granian", granian, "/sparql", nocache),
-        Peer("kommunmal-nocache-granian-mimalloc", granian, "/sparql", nocache | preload),
+        Peer("kommunmal-nocache-granian-system", granian, "/sparql", nocache | system),
         Peer(
             "oxigraph",
             [
@@ -338,7 +334,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="rounds per cell, peers in rotated order; medians are reported"
     )
-    parser.add_argument("--mimalloc", default=MIMALLOC, help=f"mimalloc library for the …-mimalloc peers ({MIMALLOC})")
     parser.add_argument(
         "--baseline-src",
         type=Path,
@@ -380,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             release, _ = build(Settings.from_env(environ={}), Path(tmp) / "release")
         baseline = args.baseline_src.resolve() / "src" if args.baseline_src else None
-        selected = peers(release, set(args.peers.split(",")) if args.peers else None, args.mimalloc, baseline)
+        selected = peers(release, set(args.peers.split(",")) if args.peers else None, baseline)
         print(
             f"release {release.id}, {release.meta['triples']} triples; {duration:g} s per run, clients {clients}; "
             f"load generator: {'wrk' if shutil.which('wrk') else 'httpx threads'}",
@@ -436,10 +431,10 @@ def peers_names() -> list[Peer]:
 PEER_NAMES = (
     "kommunmal",
     "kommunmal-nocache",
-    "kommunmal-nocache-mimalloc",
+    "kommunmal-nocache-system",
     "kommunmal-nocache-2p",
     "kommunmal-nocache-granian",
-    "kommunmal-nocache-granian-mimalloc",
+    "kommunmal-nocache-granian-system",
     "baseline-nocache",
     "oxigraph",
     "rdflib-endpoint",

@@ -90,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Serve this release (its id: a folder of release_dir/releases/) instead of the current one; `kommunmal serve "
         "--processes` sets it so that every server process serves the release chosen at start",
     ),
+    Setting(
+        "allocator",
+        "mimalloc",
+        "Memory allocator of `kommunmal serve` and `build`: mimalloc (preloaded when installed: some 10 % less CPU "
+        "in the query and SHACL engines; kommunmal.allocator) or system (the C library's malloc)",
+    ),
 )
 
 
@@ -116,6 +122,7 @@ class Settings:
     contact_name: str
     warm_pages: bool
     release: str
+    allocator: str
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -12,7 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kommunmal import __version__
+from kommunmal import __version__, allocator
+from kommunmal.config import Settings
 from kommunmal.errors import KommunmalError
 
 COMMANDS = ("build", "validate", "export", "serve", "analyse", "kolada", "compare", "ingest", "review")
@@ -32,7 +33,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line `argv` (default: this process's arguments) and return the exit code. Started as the
+    command (`argv` None), `serve` and `build` first execute themselves again with mimalloc (kommunmal.allocator)."""
     args = parser().parse_args(argv)
+    if argv is None and args.command in allocator.COMMANDS:
+        try:
+            allocator.reexec(Settings.from_env().allocator)
+        except ValueError as exc:
+            print(f"kommunmal {args.command}: {exc}", file=sys.stderr)
+            return 2
     try:
         return int(args.handler(args) or 0)
     except KommunmalError as exc:

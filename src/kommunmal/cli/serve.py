@@ -22,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from kommunmal import integrity
+from kommunmal import allocator, integrity
 from kommunmal.cli.common import settings
 
 SERVERS = ("uvicorn", "granian")
@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     where = args.uds or f"{args.host}:{args.port}"
     server = getattr(args, "server", "uvicorn")
     print(
-        f"kommunmal serve: release {release.id} on {where} ({server}), SPARQL at {s.public_url}sparql",
+        f"kommunmal serve: release {release.id} on {where} ({server}, allocator {allocator.loaded()}), SPARQL at "
+        f"{s.public_url}sparql",
         file=sys.stderr,
     )
     if server == "granian":

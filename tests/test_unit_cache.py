@@ -20,6 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/kommunmal/"
 
 
+TWO_UNITS = {
+    "alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv .\n',
+    "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv .\n',
+}
+
+
 def generate(size: int, out: Path) -> Path:
     subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "gen_national.py"), "--size", str(size), "--out", str(out)],
@@ -92,10 +98,7 @@ def test_a_rebuild_validates_the_changed_folder_only_and_gives_the_release_of_a_
 def test_a_folder_made_invalid_after_it_was_cached_fails_every_rebuild_and_keeps_the_release(
     settings: Settings, tmp_path: Path
 ) -> None:
-    data = write_units(
-        tmp_path / "data",
-        {"alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv .\n', "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv .\n'},
-    )
+    data = write_units(tmp_path / "data", TWO_UNITS)
     local = settings.with_(data_dir=data)
     out = tmp_path / "out"
     published, _ = built(local, out)
@@ -117,10 +120,7 @@ def test_a_folder_made_invalid_after_it_was_cached_fails_every_rebuild_and_keeps
 
 
 def test_a_changed_shapes_file_invalidates_every_entry(settings: Settings, tmp_path: Path) -> None:
-    data = write_units(
-        tmp_path / "data",
-        {"alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv .\n', "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv .\n'},
-    )
+    data = write_units(tmp_path / "data", TWO_UNITS)
     shapes = tmp_path / "shapes"
     shutil.copytree(settings.shapes_dir, shapes)
     local = settings.with_(data_dir=data, shapes_dir=shapes)

@@ -164,7 +164,11 @@ class UnitCache:
             (tmp / "dumps").mkdir()
             for name in unit.dumps:
                 link(folder / name, tmp / "dumps" / name)
-            (tmp / "unit.nq").write_bytes(unit.nquads)
+            same = [n for n in unit.dumps if n.endswith(".nq") and _holds(folder / n, unit.nquads)]
+            if same:  # a unit of one goal document: its dump is its N-Quads, kept once
+                link(tmp / "dumps" / same[0], tmp / "unit.nq")
+            else:
+                (tmp / "unit.nq").write_bytes(unit.nquads)
             (tmp / "report.nt").write_bytes(unit.report_nt)
             meta = {
                 "layout": LAYOUT,
@@ -196,6 +200,10 @@ class UnitCache:
                 shutil.rmtree(entry, ignore_errors=True)
                 removed += 1
         return removed
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    return path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 def link(source: Path, target: Path) -> None:

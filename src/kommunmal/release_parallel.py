@@ -180,15 +180,15 @@ def _each_unit(
     wanted: list[str],
     folder: Path | None,
     workers: int | None = None,
-    known: dict[str, unit_validation.UnitResult] | None = None,
+    known: dict[str, Callable[[], unit_validation.UnitResult]] | None = None,
 ) -> Iterator[unit_validation.UnitResult]:
-    """Each unit of `wanted`, in order: from `known` (results already at hand) or validated
+    """Each unit of `wanted`, in order: from `known` (functions that read a result already at hand) or validated
     (`unit_validation.validate_unit`) in a process per core, with a progress bar on stderr. No process is started
     when every unit is known."""
     known = known or {}
     todo = [key for key in wanted if key not in known]
     if not todo:
-        yield from (known[key] for key in wanted)
+        yield from (known[key]() for key in wanted)
         return
     keys = list(by_unit)
     workers = min(workers or os.cpu_count() or 1, len(todo))
@@ -198,7 +198,7 @@ def _each_unit(
         done = 0
         for key in wanted:
             if key in known:
-                yield known[key]
+                yield known[key]()
                 continue
             yield futures[key].result()
             done += 1

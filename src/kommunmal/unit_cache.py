@@ -25,6 +25,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -120,9 +121,10 @@ class UnitCache:
         """The cache of the release folder `out`."""
         return cls(Path(out) / CACHE_FOLDER)
 
-    def get(self, key: str, unit: str) -> UnitResult | None:
-        """The stored result of unit `unit` under `key`, or None when there is none or it cannot be read whole (the
-        entry is removed then: the unit is validated again)."""
+    def get(self, key: str, unit: str) -> Callable[[], UnitResult] | None:
+        """The stored result of unit `unit` under `key`, as a function that reads it (its N-Quads are read when the
+        unit's turn comes, so that a rebuild holds one unit's at a time), or None when there is none or the entry is
+        not whole (it is removed then: the unit is validated again)."""
         self.used.add(key)
         entry = self.root / key
         if not entry.is_dir():
@@ -131,12 +133,18 @@ class UnitCache:
             meta = json.loads((entry / "unit.json").read_text(encoding="utf-8"))
             if meta["layout"] != LAYOUT or meta["key"] != unit:
                 raise ValueError("another layout or unit")
-            for name in meta["dumps"]:
-                if not (entry / "dumps" / name).is_file():
-                    raise FileNotFoundError(name)
+            for path in (entry / "unit.nq", entry / "report.nt", *(entry / "dumps" / n for n in meta["dumps"])):
+                if not path.is_file():
+                    raise FileNotFoundError(path)
+            results = [Result(**{**r, "files": tuple(r["files"])}) for r in meta["results"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            shutil.rmtree(entry, ignore_errors=True)
+            return None
+
+        def read() -> UnitResult:
             return UnitResult(
                 key=unit,
-                results=[Result(**{**r, "files": tuple(r["files"])}) for r in meta["results"]],
+                results=results,
                 report_nt=(entry / "report.nt").read_bytes(),
                 nquads=(entry / "unit.nq").read_bytes(),
                 digest=meta["digest"],
@@ -144,9 +152,8 @@ class UnitCache:
                 foreign=meta["foreign"],
                 dumps=meta["dumps"],
             )
-        except (OSError, ValueError, KeyError, TypeError):
-            shutil.rmtree(entry, ignore_errors=True)
-            return None
+
+        return read
 
     def put(self, key: str, unit: UnitResult, folder: Path) -> None:
         """Store `unit` under `key`, with its dumps (`unit.dumps`, files of `folder`) linked in. Writes into a
@@ -185,7 +192,7 @@ class UnitCache:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def restore(self, key: str, unit: UnitResult, folder: Path) -> None:
-        """Put the dumps of the entry `key` (`unit` as `get` returned it) into the release being built, `folder`.
+        """Put the dumps of the entry `key` (`unit` as `get`'s function read it) into the release being built, `folder`.
         Raises OSError when they cannot be linked or copied."""
         for name in unit.dumps:
             link(self.root / key / "dumps" / name, folder / name)

@@ -128,6 +128,10 @@ def test_a_changed_shapes_file_invalidates_every_entry(settings: Settings, tmp_p
     built(local, out)
     _, lines = built(local, out)
     assert validating(lines).startswith("Alla 2 dokumentmappar oförändrade")
+    (out / CACHE_FOLDER / entries(out)[0] / "unit.json").unlink()  # an entry not whole is validated again
+    _, lines = built(local, out)
+    assert validating(lines).startswith("Validerar 1 av 2 dokumentmappar (1 oförändrad")
+    assert len(entries(out)) == 2
     (shapes / "extra.ttl").write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         f"<{BASE}def/test#AltLabel> a sh:NodeShape ; sh:targetNode <{BASE}id/alfa/x> ;\n"

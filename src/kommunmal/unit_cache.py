@@ -12,8 +12,10 @@ Layout, beside releases/ in the release folder (`--out`):
                          dumps/kommunmal-<slug>-<year>.{nq,trig,ttl}
 
 An entry is written into a temporary folder and renamed into place, so a build stopped half way leaves no entry
-that looks complete. Entries the last successful build did not use are removed after it (`UnitCache.evict`): the
-cache holds one build's units, whatever the number of rebuilds.
+that looks complete; an entry that is not whole is removed and its unit validated again. Entries the last successful
+build did not use are removed after it (`UnitCache.evict`): the cache holds one build's units, whatever the number
+of rebuilds. A failed build removes nothing and keeps what it validated, a unit that does not conform too: its key
+covers its inputs, so the next build fails on it again without validating it, with the same report.
 """
 
 from __future__ import annotations

@@ -11,6 +11,12 @@ For each size (municipalities): generate the data, then
 
     .venv/bin/python scripts/bench_build.py --sizes 1,29 --out build-bench.md
 
+With --rebuild, the data steward's rebuild instead: for each size, a cold build (empty release folder), then one
+municipality's file is changed (its name, in the middle unit) and the release is built again into the same folder,
+with the cache of unit validation and, beside it, with --no-cache (`--no-cache-too`); nothing else is measured.
+
+    .venv/bin/python scripts/bench_build.py --sizes 29 --rebuild --no-cache-too --keep /tmp/bench-rebuild
+
 The machine may be shared: the figures of one run are comparable with each other, not with another day's.
 """
 
@@ -102,7 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, help="work in this folder and keep the data and releases (for bench_sparql)"
     )
     parser.add_argument("--starts", type=int, default=5, help="server starts per size; the median is reported")
+    parser.add_argument("--rebuild", action="store_true", help="measure a cold build and a rebuild after one edit")
+    parser.add_argument("--no-cache-too", action="store_true", help="with --rebuild: also rebuild with --no-cache")
     args = parser.parse_args(argv)
+    if args.rebuild:
+        return rebuilds(args)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
         tmp = str(args.keep) if args.keep else scratch
@@ -167,6 +177,50 @@ def main(argv: list[str] | None = None) -> int:
             f"| {size} | {quads:,} | {seconds:.1f} s | {cpu:.0f} s | {peak / 2**20:.0f} MiB | {peer_s:.1f} s | "
             f"{peer_peak / 2**20:.0f} MiB | {ours:.2f} s | {theirs:.2f} s |"
         )
+    table = "\n".join(lines)
+    print(table)
+    if args.out:
+        args.out.write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
+def edit_one(data: Path) -> Path:
+    """Change the first name (skos:prefLabel) in the middle municipality's file; returns the file."""
+    folders = sorted(p for p in data.iterdir() if p.is_dir() and p.name != "reference")
+    target = sorted(folders[len(folders) // 2].glob("*.ttl"))[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace('skos:prefLabel "', 'skos:prefLabel "Ändrad: ', 1), encoding="utf-8")
+    return target
+
+
+def rebuilds(args: argparse.Namespace) -> int:
+    """The --rebuild mode: cold build, one edit, rebuild (and a rebuild without the cache); prints a table."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as scratch:
+        tmp = Path(args.keep or scratch)
+        for size in [int(s) for s in args.sizes.split(",")]:
+            data, out = tmp / f"data-{size}", tmp / f"build-{size}"
+            shutil.rmtree(data, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            subprocess.run([sys.executable, str(HERE / "gen_national.py"), "--size", str(size), "--out", str(data)])
+            env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
+            env["KOMMUNMAL_DATA_DIR"] = str(data)
+            command = [str(BIN / "kommunmal"), "build", "-q", "--out", str(out)]
+            runs = [("cold build", command)]
+            runs += [("rebuild after one edit", command)]
+            runs += [("rebuild after one edit, --no-cache", [*command, "--no-cache"])] if args.no_cache_too else []
+            for index, (name, argv) in enumerate(runs):
+                if index == 1:
+                    print(f"size {size}: changed {edit_one(data)}", file=sys.stderr)
+                seconds, cpu, peak, code = measured(argv, env)
+                if code:
+                    print(f"{name} of size {size} failed (exit {code})", file=sys.stderr)
+                    return 1
+                release = (out / "current").resolve().name
+                rows.append((size, name, seconds, cpu, peak, release))
+                print(f"size {size}: {name} {seconds:.1f} s ({cpu:.0f} s CPU), release {release}", file=sys.stderr)
+    lines = ["| municipalities | build | wall | CPU (user + sys) | peak memory | release |", "|---" * 6 + "|"]
+    lines += [f"| {r[0]} | {r[1]} | {r[2]:.1f} s | {r[3]:.0f} s | {r[4] / 2**20:.0f} MiB | {r[5]} |" for r in rows]
     table = "\n".join(lines)
     print(table)
     if args.out:

@@ -62,6 +62,9 @@ def write_document_dump(
     written = []
     for extension, fmt in FORMATS.items():
         target = folder / dump_name(document, extension)
+        # A new file, never one written over in place: a release's dumps may be hard links into the cache of unit
+        # validation (kommunmal.unit_cache) and into the previous release.
+        target.unlink(missing_ok=True)
         if fmt is pyoxigraph.RdfFormat.N_QUADS and nquads is not None:
             target.write_bytes(nquads)
             written.append(target)

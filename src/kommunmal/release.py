@@ -4,6 +4,7 @@ Layout of the release folder (`--out`, default `build/`):
 
     releases/<id>/   kommunmal.{trig,nq,ttl,nt,jsonld}  void.ttl  validation.ttl  SHA256SUMS  release.json  store/
     current          symlink to the newest release, swapped atomically
+    cache/units/     the cache of unit validation of national builds (kommunmal.unit_cache)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -34,6 +36,9 @@ from kommunmal.iris import Iris
 from kommunmal.query_cost import STATS_FILE, Stats
 from kommunmal.validation import Report, load_shapes, validate
 from kommunmal.views.swedish import count
+
+if TYPE_CHECKING:
+    from kommunmal.unit_cache import UnitCache
 
 DUMP_NAME = "kommunmal"
 DUMP_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld")
@@ -72,19 +77,35 @@ class Release:
 
 
 def build(
-    settings: Settings, out: Path | None = None, progress: Progress | None = None, *, parallel: bool | None = None
+    settings: Settings,
+    out: Path | None = None,
+    progress: Progress | None = None,
+    *,
+    parallel: bool | None = None,
+    cache: bool = True,
 ) -> tuple[Release, Report]:
     """Load and validate the sources; write a release only if they conform. Raises NotConformant otherwise.
 
     With more than one document folder (data/<kommun>/…), or `parallel=True`, the documents are validated
-    each on its own in parallel and streamed into the store (kommunmal.release_parallel)."""
+    each on its own in parallel and streamed into the store (kommunmal.release_parallel); with `cache`, only the
+    folders whose inputs changed since the last build into `out` are validated (kommunmal.unit_cache), and after
+    a successful build the cache keeps this build's folders only. `cache=False` validates every folder and
+    neither reads nor writes the cache."""
     say = progress or (lambda _msg: None)
     out = Path(out or settings.release_dir)
     started = time.monotonic()
     if parallel is None:
         parallel = _document_folders(settings) > 1
     if parallel:
-        return _staged(settings, out, say, started, lambda staging: _write_parallel(settings, staging, say, started))
+        from kommunmal.unit_cache import UnitCache
+
+        units = UnitCache.of(out) if cache else None
+        built = _staged(
+            settings, out, say, started, lambda staging: _write_parallel(settings, staging, say, started, units)
+        )
+        if units is not None:
+            units.evict()
+        return built
     say("Läser källor / reading sources …")
     dataset, sources = load(settings)
     say(f"  {count(len(sources), 'fil', 'filer')}, {count(len(dataset), 'trippel', 'tripplar')} / files, triples")
@@ -160,10 +181,12 @@ def _staged(
     return Release(final), report
 
 
-def _write_parallel(settings: Settings, staging: Path, say: Progress, started: float) -> tuple[str, Report]:
+def _write_parallel(
+    settings: Settings, staging: Path, say: Progress, started: float, cache: UnitCache | None = None
+) -> tuple[str, Report]:
     from kommunmal import release_parallel as rp
 
-    report, sources, digest, graphs = rp.build_units(settings, staging, say)
+    report, sources, digest, graphs = rp.build_units(settings, staging, say, cache=cache)
     warnings = count(len(report.warnings), "varning", "varningar")
     say(f"  konform, {warnings} / conforms, warnings ({time.monotonic() - started:.0f} s)")
     say(

@@ -17,6 +17,8 @@ one pySHACL run over it would take hours.
   documents' own dumps written by the worker); the store is bulk-loaded from that file while the other dumps are
   written from it, then the query statistics, the VoID counts and the release extras are written from the store,
   in parallel, a process per core (`write_outputs`).
+* Rebuilds. A unit whose inputs did not change since the last build is not validated again: its result and dumps
+  come from the cache of unit validation under the release folder (`kommunmal.unit_cache`).
 
 The release id is the SHA-256 over the sorted per-graph-set digests (`unit_validation.quads_digest` of each unit
 and of the shared graphs, over canonical N-Quads), so the same sources give the same id.
@@ -35,12 +37,14 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Graph
 
-from kommunmal import unit_validation
+from kommunmal import unit_cache, unit_validation
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, discover
 from kommunmal.errors import NotConformant
 from kommunmal.formats import FORMATS
+from kommunmal.unit_cache import UnitCache
 from kommunmal.validation import Report, Result, display_path, restricted
+from kommunmal.views.swedish import count
 
 Progress = Callable[[str], None]
 
@@ -63,21 +67,25 @@ def units(settings: Settings, sources: list[Source]) -> tuple[list[Source], dict
 
 
 def build_units(
-    settings: Settings, folder: Path, say: Progress, workers: int | None = None
+    settings: Settings, folder: Path, say: Progress, workers: int | None = None, cache: UnitCache | None = None
 ) -> tuple[Report, list[Source], str, dict[str, int]]:
     """Validate every unit and write folder/kommunmal.nq; raise NotConformant when any unit does not conform.
 
+    With `cache`, a unit whose inputs are unchanged since a build that stored it (`unit_cache.unit_keys`) is not
+    validated again: its stored result is used and its dumps are linked into `folder`; every unit validated is
+    stored, whether it conforms or not (its key covers its inputs, and the build fails on it again).
     Returns (the combined report, all sources, the content digest, triples per named graph)."""
     from kommunmal.release import DUMP_NAME
 
     sources = discover(settings)
     shared, by_unit = units(settings, sources)
-    cores = workers or os.cpu_count()
-    say(f"Validerar {len(by_unit)} dokumentmappar på {cores} kärnor / validating document folders …")
     shared_quads = list(
         dict.fromkeys(q for source in shared for q in unit_validation.read_source(source, settings.base_iri))
     )
     digests = [unit_validation.quads_digest(shared_quads)]
+    keys = unit_cache.unit_keys(settings, shared, digests[0], by_unit) if cache is not None else {}
+    known = {name: hit for name, key in keys.items() if (hit := cache.get(key, name)) is not None}
+    say(_validating(len(by_unit), len(known), workers or os.cpu_count() or 1))
     graphs = {str(s.graph): 0 for s in shared}
     for q in shared_quads:
         graphs[q.graph_name.value] += 1
@@ -85,7 +93,11 @@ def build_units(
     with open(folder / f"{DUMP_NAME}.nq", "wb") as dump:
         dump.write(pyoxigraph.serialize(shared_quads, format=pyoxigraph.RdfFormat.N_QUADS))
         del shared_quads
-        for unit in _each_unit(settings, shared, by_unit, list(by_unit), folder, workers):
+        for unit in _each_unit(settings, shared, by_unit, list(by_unit), folder, workers, known):
+            if unit.key in known:
+                cache.restore(keys[unit.key], unit, folder)
+            elif cache is not None:
+                cache.put(keys[unit.key], unit, folder)
             gathered.add(unit)
             dump.write(unit.nquads)
             digests.append(unit.digest)
@@ -100,6 +112,24 @@ def build_units(
         raise NotConformant("\n".join([*problems, report.text()]))
     digest = hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
     return report, sources, digest, graphs
+
+
+def _validating(total: int, reused: int, cores: int) -> str:
+    """The progress line before the units are validated: how many, how many are reused, on how many cores."""
+    todo = total - reused
+    if not reused:
+        return f"Validerar {total} dokumentmappar på {cores} kärnor / validating document folders …"
+    if not todo:
+        return (
+            f"Alla {total} dokumentmappar oförändrade sedan förra bygget / all {total} document folders unchanged "
+            "since the last build …"
+        )
+    on = count(min(cores, todo), "kärna", "kärnor")
+    return (
+        f"Validerar {todo} av {total} dokumentmappar ({count(reused, 'oförändrad', 'oförändrade')} sedan förra "
+        f"bygget) på {on} / validating {todo} of {total} document folders ({reused} unchanged since the last "
+        "build) …"
+    )
 
 
 def validate_units(settings: Settings, paths: Iterable[Path] = ()) -> Report | None:
@@ -150,17 +180,29 @@ def _each_unit(
     wanted: list[str],
     folder: Path | None,
     workers: int | None = None,
+    known: dict[str, Callable[[], unit_validation.UnitResult]] | None = None,
 ) -> Iterator[unit_validation.UnitResult]:
-    """Each unit of `wanted` validated (`unit_validation.validate_unit`) in a process per core, in order, with a
-    progress bar on stderr."""
+    """Each unit of `wanted`, in order: from `known` (functions that read a result already at hand) or validated
+    (`unit_validation.validate_unit`) in a process per core, with a progress bar on stderr. No process is started
+    when every unit is known."""
+    known = known or {}
+    todo = [key for key in wanted if key not in known]
+    if not todo:
+        yield from (known[key]() for key in wanted)
+        return
     keys = list(by_unit)
-    workers = min(workers or os.cpu_count() or 1, max(1, len(wanted)))
+    workers = min(workers or os.cpu_count() or 1, len(todo))
     started = time.monotonic()
     with ProcessPoolExecutor(workers, initializer=unit_validation.init, initargs=(settings, shared)) as pool:
-        futures = [pool.submit(unit_validation.validate_unit, key, by_unit[key], keys, folder) for key in wanted]
-        for done, future in enumerate(futures, 1):
-            yield future.result()
-            _bar(done, len(futures), started)
+        futures = {key: pool.submit(unit_validation.validate_unit, key, by_unit[key], keys, folder) for key in todo}
+        done = 0
+        for key in wanted:
+            if key in known:
+                yield known[key]()
+                continue
+            yield futures[key].result()
+            done += 1
+            _bar(done, len(todo), started)
     sys.stderr.write("\n")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,8 +49,8 @@ OXIGRAPH_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 @dataclass
 class UnitResult:
     """What a worker sends back for one unit: its results (unknown terms included), the report as N-Triples, the
-    unit's N-Quads for the dump, its content digest, triples per named graph, and subjects it mints under another
-    unit's `id/<folder>/` (at most 20)."""
+    unit's N-Quads for the dump, its content digest, triples per named graph, subjects it mints under another
+    unit's `id/<folder>/` (at most 20), and the names of the per-document dumps written into the release folder."""
 
     key: str
     results: list[Result]
@@ -59,6 +59,7 @@ class UnitResult:
     digest: str
     graphs: dict[str, int]
     foreign: list[str]
+    dumps: list[str] = field(default_factory=list)
 
 
 _STATE: dict = {}
@@ -134,8 +135,7 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
         counts[q.graph_name.value] += 1
         subjects[str(q.subject)].add(q.graph_name.value)
         blank = blank or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-    if folder is not None:
-        _write_document_dumps(settings, quads, nquads, triples, folder)
+    dumps = _write_document_dumps(settings, quads, nquads, triples, folder) if folder is not None else []
     report = run_engine(settings.shacl_engine, _engine_input(settings.shacl_engine, quads, nquads), _STATE["engine"])
     base = sources_base_iri(sources)
 
@@ -161,6 +161,7 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
         digest=nquads_digest(nquads) if not blank else quads_digest(quads),
         graphs=counts,
         foreign=foreign[:20],
+        dumps=dumps,
     )
 
 
@@ -179,7 +180,7 @@ def _engine_input(engine: str, quads: list[ox.Quad], nquads: bytes) -> object:
 
 def _write_document_dumps(
     settings: Settings, quads: list[ox.Quad], nquads: bytes, triples: dict[str, list[ox.Quad]], folder: Path
-) -> None:
+) -> list[str]:
     # The documents are listed with the shared graphs, as in the release's store: the unit's graphs are added to
     # the worker's store of the shared graphs and removed again (cheaper than a new store of both each time).
     data: ox.Store = _STATE["documents"]
@@ -190,10 +191,11 @@ def _write_document_dumps(
     finally:
         for name in names:
             data.remove_graph(ox.NamedNode(name))
+    written: list[Path] = []
     for document in found:
         if document.year:
             mine = set(graphs_of(document, names, settings.base_iri))
-            write_document_dump(
+            written += write_document_dump(
                 settings,
                 document,
                 [q for q in quads if q.graph_name.value in mine],
@@ -201,6 +203,7 @@ def _write_document_dumps(
                 nquads=nquads if len(mine) == len(names) else None,
                 triples=list(dict.fromkeys(t for name, ts in triples.items() if name in mine for t in ts)),
             )
+    return [path.name for path in written]
 
 
 def quads_digest(quads: list[ox.Quad]) -> str:

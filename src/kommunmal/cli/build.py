@@ -18,13 +18,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help="release folder (default: setting release_dir, ./build)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("-v", "--verbose", action="store_true", help="print every warning (default: a one-line summary)")
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="validate every document folder of national data again, instead of only those whose files, shapes, "
+        "settings or software changed since the last build into the release folder (cache/units/ there)",
+    )
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     s = settings(args)
     try:
-        release, report = build(s, args.out, progress=None if args.quiet else progress)
+        release, report = build(s, args.out, progress=None if args.quiet else progress, cache=args.cache)
     except OSError as exc:
         # Disk full, no permission, …: build() removed its half-written folder; `current` was never touched.
         raise KommunmalError(

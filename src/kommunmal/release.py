@@ -27,7 +27,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
-from kommunmal import __version__
+from kommunmal import __version__, store_reuse
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, load, union_graph
 from kommunmal.errors import NotConformant, NotFound
@@ -100,11 +100,14 @@ def build(
         from kommunmal.unit_cache import UnitCache
 
         units = UnitCache.of(out) if cache else None
+        plan = store_reuse.Plan.of(out) if cache else None
         built = _staged(
-            settings, out, say, started, lambda staging: _write_parallel(settings, staging, say, started, units)
+            settings, out, say, started, lambda staging: _write_parallel(settings, staging, say, started, units, plan)
         )
         if units is not None:
             units.evict()
+        if plan is not None:
+            store_reuse.save(out, built[0].id, plan)
         return built
     say("Läser källor / reading sources …")
     dataset, sources = load(settings)
@@ -182,11 +185,16 @@ def _staged(
 
 
 def _write_parallel(
-    settings: Settings, staging: Path, say: Progress, started: float, cache: UnitCache | None = None
+    settings: Settings,
+    staging: Path,
+    say: Progress,
+    started: float,
+    cache: UnitCache | None = None,
+    plan: store_reuse.Plan | None = None,
 ) -> tuple[str, Report]:
     from kommunmal import release_parallel as rp
 
-    report, sources, digest, graphs = rp.build_units(settings, staging, say, cache=cache)
+    report, sources, digest, graphs = rp.build_units(settings, staging, say, cache=cache, plan=plan)
     warnings = count(len(report.warnings), "varning", "varningar")
     say(f"  konform, {warnings} / conforms, warnings ({time.monotonic() - started:.0f} s)")
     say(
@@ -196,11 +204,21 @@ def _write_parallel(
     loaded: list[int] = []
 
     def load() -> None:
-        store = pyoxigraph.Store(str(staging / "store"))
-        store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
-        store.optimize()
-        loaded.append(len(store))
-        del store  # closed before the tasks that read it open it
+        reused = store_reuse.load(plan, staging.parent, staging / "store") if plan is not None else None
+        if reused is None:
+            store = pyoxigraph.Store(str(staging / "store"))
+            store.bulk_load(path=str(staging / f"{DUMP_NAME}.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+            store.optimize()
+            loaded.append(len(store))
+            del store  # closed before the tasks that read it open it
+        else:
+            loaded.append(reused)
+            replaced = len(plan.changes()[1])
+            say(
+                f"  lagringen från förra bygget, {count(replaced, 'dokumentmapp', 'dokumentmappar')} "
+                f"{'utbytt' if replaced == 1 else 'utbytta'} / the last build's store, {replaced} document folders "
+                "replaced"
+            )
         say(f"  {count(loaded[0], 'kvad', 'kvader')} / quads ({time.monotonic() - started:.0f} s)")
 
     from kommunmal.document_dumps import write_document_dumps

@@ -37,7 +37,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Graph
 
-from kommunmal import unit_cache, unit_validation
+from kommunmal import store_reuse, unit_cache, unit_validation
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, discover
 from kommunmal.errors import NotConformant
@@ -67,13 +67,20 @@ def units(settings: Settings, sources: list[Source]) -> tuple[list[Source], dict
 
 
 def build_units(
-    settings: Settings, folder: Path, say: Progress, workers: int | None = None, cache: UnitCache | None = None
+    settings: Settings,
+    folder: Path,
+    say: Progress,
+    workers: int | None = None,
+    cache: UnitCache | None = None,
+    plan: store_reuse.Plan | None = None,
 ) -> tuple[Report, list[Source], str, dict[str, int]]:
     """Validate every unit and write folder/kommunmal.nq; raise NotConformant when any unit does not conform.
 
     With `cache`, a unit whose inputs are unchanged since a build that stored it (`unit_cache.unit_keys`) is not
     validated again: its stored result is used and its dumps are linked into `folder`; every unit validated is
     stored, whether it conforms or not (its key covers its inputs, and the build fails on it again).
+    With `plan`, each unit's digest, graphs and (when the current release's store lacks them) N-Quads are noted
+    in it for `store_reuse.load`.
     Returns (the combined report, all sources, the content digest, triples per named graph)."""
     from kommunmal.release import DUMP_NAME
 
@@ -83,6 +90,8 @@ def build_units(
         dict.fromkeys(q for source in shared for q in unit_validation.read_source(source, settings.base_iri))
     )
     digests = [unit_validation.quads_digest(shared_quads)]
+    if plan is not None:
+        plan.start(digests[0], len(shared_quads))
     keys = unit_cache.unit_keys(settings, shared, digests[0], by_unit) if cache is not None else {}
     known = {name: hit for name, key in keys.items() if (hit := cache.get(key, name)) is not None}
     say(_validating(len(by_unit), len(known), workers or os.cpu_count() or 1))
@@ -100,6 +109,8 @@ def build_units(
                 cache.put(keys[unit.key], unit, folder)
             gathered.add(unit)
             dump.write(unit.nquads)
+            if plan is not None:
+                plan.note(unit.key, unit.digest, unit.graphs, unit.nquads)
             digests.append(unit.digest)
             graphs.update(unit.graphs)
     report = gathered.report()

@@ -26,6 +26,7 @@ import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from kommunmal.lazy import lazy_import
 from kommunmal.sparql_source import SparqlSource
@@ -134,8 +135,9 @@ class GoalData:
     sides: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
 
+@cache
 def natural_key(notation: str) -> tuple:
-    """Sort "1.2" before "1.10"."""
+    """Sort "1.2" before "1.10". Remembered: the goal graph sorts the same labels many times."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", notation))
 
 
@@ -272,10 +274,8 @@ def shared_items(data: GoalData, layer: str) -> dict[tuple[str, str], list[Item]
             ordered = itertools.combinations(sorted(b.neighbors(iri), key=order.__getitem__), 2)
         for pair in ordered:
             pairs[pair].append(item)
-    # Each item's sort key once, not once per pair that shares it (millions of pairs at 290 municipalities).
-    keys = {iri: (natural_key(item.label), iri) for iri, item in data.items[layer].items()}
     for shared in pairs.values():
-        shared.sort(key=lambda item: keys[item.iri])
+        shared.sort(key=lambda item: (natural_key(item.label), item.iri))
     return dict(pairs)
 
 
@@ -298,10 +298,13 @@ def _number(value: float) -> int | float:
 
 
 def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
-    """The weighted goal–goal graph for a layer (or `all`), with node metrics; see the module docstring."""
+    """The weighted goal–goal graph for a layer (or `all`), with node metrics; see the module docstring.
+
+    A goal's node is its notation: goals of several documents with the same notation are one node, and an edge
+    between two nodes has the attributes of the last of its pairs of goals in the order of nodes, then of
+    GoalData.goals (the same graph whatever the hash seed). ValueError for an unknown layer."""
     if layer not in LAYER_CHOICES:
         raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(LAYER_CHOICES)}")
-    by_iri = {goal.iri: goal for goal in data.goals}
     g = nx.Graph()
     g.graph.update(
         layer=layer,
@@ -321,7 +324,6 @@ def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
             kind=goal.kind,
             kind_label=goal.kind_label,
         )
-    per_layer = {name: shared_items(data, name) for name in LAYERS}
     for name in LAYERS:
         items = data.items[name]
         goals_per_item: dict[str, int] = defaultdict(int)
@@ -331,23 +333,14 @@ def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
         g.graph[f"items_{name}"] = len(items)
         g.graph[f"shared_items_{name}"] = sum(1 for n in goals_per_item.values() if n > 1)
     counted = list(LAYERS) if layer == ALL else [layer]
-    pairs = sorted(
-        {pair for name in counted for pair in per_layer[name]}, key=lambda p: (by_iri[p[0]].node, by_iri[p[1]].node)
-    )
-    strengths = {name: data.strengths.get(name, {}) for name in LAYERS}
-    for a, c in pairs:
-        attrs: dict = {}
-        for name in LAYERS:
-            shared = per_layer[name].get((a, c), [])
-            graded = [_weaker(strengths[name], a, c, item.iri) for item in shared] if shared else []
-            attrs[f"weight_{name}"] = _number(sum(s.weight for s in graded))
-            attrs[f"shared_{name}"] = [item.label for item in shared]
-            attrs[f"shared_{name}_iris"] = [item.iri for item in shared]
-            if name in GRADED:
-                attrs[f"shared_{name}_strengths"] = [s.label for s in graded]
-        attrs["weight"] = _number(sum(attrs[f"weight_{name}"] for name in counted))
-        if attrs["weight"] > 0:
-            g.add_edge(by_iri[a].node, by_iri[c].node, **attrs)
+    # The pairs of goals that share something are added in the order of their nodes, then of the goals: an edge is
+    # placed by its first pair and keeps the attributes of its last (goals of different documents with the same
+    # notation are one node). kommunmal.goal_pairs finds those two pairs per edge without listing every pair.
+    from kommunmal import goal_pairs  # it reads this module's data classes
+
+    for first, last in goal_pairs.in_order(goal_pairs.edge_pairs(data, counted)):
+        attrs = goal_pairs.pair_attrs(data, counted, data.goals[last[2]].iri, data.goals[last[3]].iri)
+        g.add_edge(first[0], first[1], **attrs)
     add_metrics(g)
     return g
 

@@ -6,6 +6,7 @@ and kmc: put in front as `sparql_source.query_text` does, and the union of all g
 Queries with `$name` parameters (page queries) are left out: they are only meaningful with a resource bound.
 
     .venv/bin/python scripts/bench_queries.py --store /tmp/national-build/current/store --baseline-rev HEAD~10
+    .venv/bin/python scripts/bench_queries.py --store … --baseline-rev main --only goal_sdg_targets goal_committees
 """
 
 from __future__ import annotations
@@ -59,12 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-rev", help="also run each query as it was at this git revision")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per query before it is given up")
     parser.add_argument("--min-cpu", type=float, default=0.2, help="list only queries above this CPU time (s)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these named queries (default: all)")
     args = parser.parse_args(argv)
     print("| query | CPU s | rows | baseline CPU s | same answers |")
     print("|---|---:|---:|---:|---|")
     for path in sorted(QUERIES.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        if "$" in text.split("WHERE", 1)[-1]:
+        if "$" in text.split("WHERE", 1)[-1] or (args.only and path.stem not in args.only):
             continue
         now = run(args.store, text, args.timeout)
         old_text = at_revision(args.baseline_rev, path.stem) if args.baseline_rev else None

@@ -26,6 +26,7 @@ import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from kommunmal.lazy import lazy_import
 from kommunmal.sparql_source import SparqlSource
@@ -50,6 +51,9 @@ class Layer:
     singular: str
     title: str
     notation_first: bool = False  # show "4.1 …" / "N01951 …" rather than the label alone
+    # The order its rows are read in (the query has no ORDER BY: the engine decodes IRIs per comparison, 4 s of the
+    # SDG query at 290 municipalities); the first row of an item gives its label, the first of equal strengths wins.
+    order: tuple[str, ...] = ("goal", "item")
 
 
 LAYERS: dict[str, Layer] = {
@@ -57,7 +61,12 @@ LAYERS: dict[str, Layer] = {
     for layer in (
         Layer("actions", "goal_actions", "åtaganden", "åtagande", "Mål som delar åtaganden"),
         Layer(
-            "related", "goal_related", "närliggande åtaganden", "närliggande åtagande", "Mål med närliggande åtaganden"
+            "related",
+            "goal_related",
+            "närliggande åtaganden",
+            "närliggande åtagande",
+            "Mål med närliggande åtaganden",
+            order=("item", "goal"),
         ),
         Layer("sdg", "goal_sdg_targets", "FN-delmål", "FN-delmål", "Mål som bidrar till samma FN-delmål", True),
         Layer("committees", "goal_committees", "ansvariga organ", "ansvarigt organ", "Mål med samma ansvariga organ"),
@@ -107,6 +116,9 @@ class Strength:
     label: str
 
 
+UNGRADED = Strength(1.0, UNGRADED_LABEL)
+
+
 @dataclass
 class GoalData:
     """Everything the goal graph is made from, as read from the store or endpoint."""
@@ -123,8 +135,9 @@ class GoalData:
     sides: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
 
+@cache
 def natural_key(notation: str) -> tuple:
-    """Sort "1.2" before "1.10"."""
+    """Sort "1.2" before "1.10". Remembered: the goal graph sorts the same labels many times."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", notation))
 
 
@@ -174,7 +187,9 @@ def fetch(
         skip = (layer.name == "actions" and "shared" not in tiers) or (
             layer.name == "related" and "related" not in tiers
         )
-        for row in [] if skip else source.select(layer.query):
+        rows = [] if skip else source.select(layer.query)
+        rows.sort(key=lambda row: tuple(row[name] for name in layer.order))
+        for row in rows:
             goal, iri = row["goal"], row["item"]
             if goal not in goals:
                 continue
@@ -248,13 +263,17 @@ def shared_items(data: GoalData, layer: str) -> dict[tuple[str, str], list[Item]
     for iri, attrs in b.nodes(data=True):
         if attrs["bipartite"] != 1:
             continue
+        item = data.items[layer][iri]
         if layer == "related" and iri in data.sides:
             one, other = data.sides[iri]
             joined = {tuple(sorted((a, c), key=order.__getitem__)) for a in one for c in other if a != c}
+            ordered = sorted(joined, key=lambda p: (order[p[0]], order[p[1]]))
         else:
-            joined = set(itertools.combinations(sorted(b.neighbors(iri), key=order.__getitem__), 2))
-        for a, c in sorted(joined, key=lambda p: (order[p[0]], order[p[1]])):
-            pairs[(a, c)].append(data.items[layer][iri])
+            # Pairs of distinct goals, already in goal order: no set or sort needed (an item's goals number in the
+            # hundreds at national scale, so its pairs in the tens of thousands).
+            ordered = itertools.combinations(sorted(b.neighbors(iri), key=order.__getitem__), 2)
+        for pair in ordered:
+            pairs[pair].append(item)
     for shared in pairs.values():
         shared.sort(key=lambda item: (natural_key(item.label), item.iri))
     return dict(pairs)
@@ -262,10 +281,14 @@ def shared_items(data: GoalData, layer: str) -> dict[tuple[str, str], list[Item]
 
 def pair_strength(data: GoalData, layer: str, a: str, c: str, item: str) -> Strength:
     """What one shared item weighs on the edge a–c: the weaker of the two goals' strongest links to it."""
-    by_goal = data.strengths.get(layer, {})
-    found = [by_goal.get(goal, {}).get(item) for goal in (a, c)]
-    known = [s for s in found if s is not None]
-    return min(known, key=lambda s: s.weight) if known else Strength(1.0, UNGRADED_LABEL)
+    return _weaker(data.strengths.get(layer, {}), a, c, item)
+
+
+def _weaker(by_goal: dict[str, dict[str, Strength]], a: str, c: str, item: str) -> Strength:
+    one, other = by_goal.get(a, {}).get(item), by_goal.get(c, {}).get(item)
+    if one is None or other is None:
+        return one or other or UNGRADED
+    return other if other.weight < one.weight else one
 
 
 def _number(value: float) -> int | float:
@@ -275,10 +298,13 @@ def _number(value: float) -> int | float:
 
 
 def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
-    """The weighted goal–goal graph for a layer (or `all`), with node metrics; see the module docstring."""
+    """The weighted goal–goal graph for a layer (or `all`), with node metrics; see the module docstring.
+
+    A goal's node is its notation: goals of several documents with the same notation are one node, and an edge
+    between two nodes has the attributes of the last of its pairs of goals in the order of nodes, then of
+    GoalData.goals (the same graph whatever the hash seed). ValueError for an unknown layer."""
     if layer not in LAYER_CHOICES:
         raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(LAYER_CHOICES)}")
-    by_iri = {goal.iri: goal for goal in data.goals}
     g = nx.Graph()
     g.graph.update(
         layer=layer,
@@ -298,7 +324,6 @@ def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
             kind=goal.kind,
             kind_label=goal.kind_label,
         )
-    per_layer = {name: shared_items(data, name) for name in LAYERS}
     for name in LAYERS:
         items = data.items[name]
         goals_per_item: dict[str, int] = defaultdict(int)
@@ -308,22 +333,14 @@ def goal_graph(data: GoalData, layer: str = "actions") -> nx.Graph:
         g.graph[f"items_{name}"] = len(items)
         g.graph[f"shared_items_{name}"] = sum(1 for n in goals_per_item.values() if n > 1)
     counted = list(LAYERS) if layer == ALL else [layer]
-    pairs = sorted(
-        {pair for name in counted for pair in per_layer[name]}, key=lambda p: (by_iri[p[0]].node, by_iri[p[1]].node)
-    )
-    for a, c in pairs:
-        attrs: dict = {}
-        for name in LAYERS:
-            shared = per_layer[name].get((a, c), [])
-            graded = [pair_strength(data, name, a, c, item.iri) for item in shared]
-            attrs[f"weight_{name}"] = _number(sum(s.weight for s in graded))
-            attrs[f"shared_{name}"] = [item.label for item in shared]
-            attrs[f"shared_{name}_iris"] = [item.iri for item in shared]
-            if name in GRADED:
-                attrs[f"shared_{name}_strengths"] = [s.label for s in graded]
-        attrs["weight"] = _number(sum(attrs[f"weight_{name}"] for name in counted))
-        if attrs["weight"] > 0:
-            g.add_edge(by_iri[a].node, by_iri[c].node, **attrs)
+    # The pairs of goals that share something are added in the order of their nodes, then of the goals: an edge is
+    # placed by its first pair and keeps the attributes of its last (goals of different documents with the same
+    # notation are one node). kommunmal.goal_pairs finds those two pairs per edge without listing every pair.
+    from kommunmal import goal_pairs  # it reads this module's data classes
+
+    for first, last in goal_pairs.in_order(goal_pairs.edge_pairs(data, counted)):
+        attrs = goal_pairs.pair_attrs(data, counted, data.goals[last[2]].iri, data.goals[last[3]].iri)
+        g.add_edge(first[0], first[1], **attrs)
     add_metrics(g)
     return g
 

@@ -3,8 +3,9 @@
 Why: both engines we run (Oxigraph's SPARQL evaluator and store, pyshacl-turbo) are Rust code that allocates
 heavily, and a Python process uses glibc's malloc. With mimalloc preloaded, pyoxigraph's evaluation and
 serialization of the benchmark's data queries took 8–12 % less CPU (goal_sdgs 1,823 → 1,653 µs, sdg_targets
-728 → 704 µs at one municipality, mimalloc 3.4 and Debian's 2.0 alike), and a build of 29 municipalities 10 %
-less CPU (27.9 → 25.0 s), at some 15 % more peak memory (server/README.md, "Uncached queries").
+728 → 704 µs at one municipality, mimalloc 3.4 and Debian's 2.0 alike; server/README.md, "Uncached queries"),
+and a cold build of 290 municipalities 17 % less (265 → 219 s; 141 → 116 s of wall time; README, "Releases"), at
+some 13 % more peak memory in the build's main process.
 
 How: the allocator of a process is chosen by the dynamic loader when the process starts, so `kommunmal serve` and
 `kommunmal build`, when started as the command, execute themselves again once with mimalloc in LD_PRELOAD

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pyoxigraph
-from test_unit_cache import BASE, TWO_UNITS, built, write_units
+from test_national import BASE, write_units
+from test_unit_cache import TWO_UNITS, built
 
 from kommunmal.config import Settings
 from kommunmal.release import Release

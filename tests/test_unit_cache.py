@@ -5,44 +5,20 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_national import BASE, generate, write_units
 
 from kommunmal.config import Settings
 from kommunmal.errors import NotConformant
 from kommunmal.release import Release, build
 from kommunmal.unit_cache import CACHE_FOLDER
 
-ROOT = Path(__file__).resolve().parents[1]
-BASE = "https://w3id.org/kommunmal/"
-
-
 TWO_UNITS = {
     "alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv .\n',
     "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv .\n',
 }
-
-
-def generate(size: int, out: Path) -> Path:
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_national.py"), "--size", str(size), "--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
-
-
-def write_units(data: Path, units: dict[str, str]) -> Path:
-    for name, body in units.items():
-        (data / name).mkdir(parents=True, exist_ok=True)
-        (data / name / "2024.ttl").write_text(
-            f"@prefix km: <{BASE}def/kommunmal#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n{body}",
-            encoding="utf-8",
-        )
-    return data
 
 
 def built(settings: Settings, out: Path, *, cache: bool = True) -> tuple[Release, list[str]]:

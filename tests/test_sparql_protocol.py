@@ -492,7 +492,7 @@ def test_serve_command(release_dir: Path, tmp_path: Path, http_server: str) -> N
     finally:
         process.terminate()
         process.wait(timeout=15)
-    assert "kommunmal.sparql" in log.read_text() and f"({http_server})" in log.read_text()
+    assert "kommunmal.sparql" in log.read_text() and f"({http_server}, allocator " in log.read_text()
 
 
 def _server_processes(supervisor: int) -> set[int]:

@@ -38,3 +38,7 @@ class NotFound(KommunmalError):
 
 class Unreachable(KommunmalError):
     """A remote service (Kolada, a SPARQL endpoint) could not be reached."""
+
+
+class Busy(KommunmalError):
+    """Another process is doing the same work now (a build into the same release folder)."""

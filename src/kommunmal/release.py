@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import VOID
 
-from kommunmal import __version__, store_reuse
+from kommunmal import __version__, build_lock, store_reuse
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, load, union_graph
 from kommunmal.errors import NotConformant, NotFound
@@ -36,6 +36,7 @@ from kommunmal.iris import Iris
 from kommunmal.query_cost import STATS_FILE, Stats
 from kommunmal.validation import Report, load_shapes, validate
 from kommunmal.views.swedish import count
+from kommunmal.void_description import describe
 
 if TYPE_CHECKING:
     from kommunmal.unit_cache import UnitCache
@@ -93,6 +94,11 @@ def build(
     neither reads nor writes the cache."""
     say = progress or (lambda _msg: None)
     out = Path(out or settings.release_dir)
+    with build_lock.held(out):
+        return _build(settings, out, say, parallel, cache)
+
+
+def _build(settings: Settings, out: Path, say: Progress, parallel: bool | None, cache: bool) -> tuple[Release, Report]:
     started = time.monotonic()
     if parallel is None:
         parallel = _document_folders(settings) > 1
@@ -384,66 +390,3 @@ def _prefixes(settings: Settings) -> dict[str, str]:
         "prov": "http://www.w3.org/ns/prov#",
         "qb": "http://purl.org/linked-data/cube#",
     }
-
-
-def describe(settings: Settings, dataset: Dataset, sources: list[Source], union: Graph) -> Graph:
-    """VoID description of the whole dataset (`union`: all its triples) and of each named graph."""
-    classes: dict = {}
-    for _s, cls in union.subject_objects(RDF.type):
-        classes[cls] = classes.get(cls, 0) + 1
-    return void_graph(
-        settings,
-        sources,
-        triples=len(union),
-        entities=len(set(union.subjects())),
-        graph_triples={str(s.graph): len(dataset.graph(s.graph)) for s in sources},
-        classes=sorted(((str(c), n) for c, n in classes.items())),
-    )
-
-
-def void_graph(
-    settings: Settings,
-    sources: list[Source],
-    *,
-    triples: int,
-    entities: int,
-    graph_triples: dict[str, int],
-    classes: list[tuple[str, int]],
-) -> Graph:
-    """The release's VoID: the dataset with its endpoint, dumps, vocabularies and counts (`triples`, `entities`),
-    one subset per source graph (`graph_triples`: graph IRI -> triples), and one class partition per
-    (class IRI, instance count) of `classes`, in the order given."""
-    iris = Iris(settings.base_iri)
-    g = Graph()
-    g.bind("void", VOID)
-    g.bind("dct", DCTERMS)
-    ds = URIRef(iris.dataset)
-    g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, DCTERMS.title, Literal("Kommunövergripande mål som länkade data", lang="sv")))
-    g.add((ds, DCTERMS.title, Literal("Municipal overarching goals as linked data", lang="en")))
-    g.add((ds, VOID.sparqlEndpoint, URIRef(iris.sparql)))
-    g.add((ds, VOID.uriSpace, Literal(settings.base_iri + "id/")))
-    for name in DUMP_FORMATS:
-        g.add((ds, VOID.dataDump, URIRef(iris.dump(FORMATS[name].extension))))
-    g.add((ds, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    g.add((ds, VOID.entities, Literal(entities, datatype=XSD.integer)))
-    for vocab in (
-        "http://www.w3.org/2004/02/skos/core#",
-        "http://www.w3.org/ns/org#",
-        "http://www.w3.org/ns/prov#",
-        "http://purl.org/dc/terms/",
-        "http://metadata.un.org/sdg/ontology#",
-        settings.vocab,
-    ):
-        g.add((ds, VOID.vocabulary, URIRef(vocab)))
-    for source in sources:
-        g.add((ds, VOID.subset, source.graph))
-        g.add((source.graph, RDF.type, VOID.Dataset))
-        g.add((source.graph, VOID.triples, Literal(graph_triples.get(str(source.graph), 0), datatype=XSD.integer)))
-        g.add((source.graph, DCTERMS.source, Literal(source.path.name)))
-    for index, (cls, entities) in enumerate(classes):
-        part = URIRef(f"{iris.dataset}#class-{index}")
-        g.add((ds, VOID.classPartition, part))
-        g.add((part, VOID["class"], URIRef(cls)))
-        g.add((part, VOID.entities, Literal(entities, datatype=XSD.integer)))
-    return g

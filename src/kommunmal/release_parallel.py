@@ -378,9 +378,9 @@ def _stderr(line: str) -> None:
 
 
 def describe_store(settings: Settings, store: pyoxigraph.Store, sources: list[Source], graphs: dict) -> Graph:
-    """The VoID description of `release.describe`, counted in the store instead of an rdflib graph."""
-    from kommunmal.release import void_graph
+    """The VoID description of `void_description.describe`, counted in the store instead of an rdflib graph."""
     from kommunmal.sparql_source import query_text
+    from kommunmal.void_description import void_graph
 
     def rows(name: str) -> list[dict[str, str]]:
         result = store.query(query_text(name, settings.vocab))

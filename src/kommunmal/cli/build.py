@@ -22,8 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-cache",
         dest="cache",
         action="store_false",
-        help="validate every document folder of national data again, instead of only those whose files, shapes, "
-        "settings or software changed since the last build into the release folder (cache/units/ there)",
+        help="validate every document folder of national data again and load the whole store, instead of only the "
+        "folders whose files, shapes, settings or software changed since the last build into the release folder "
+        "(cache/units/ and cache/store.json there)",
     )
     p.set_defaults(handler=run)
 

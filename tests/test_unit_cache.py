@@ -119,3 +119,25 @@ def test_a_changed_shapes_file_invalidates_every_entry(settings: Settings, tmp_p
         build(local, out, progress=lines.append, parallel=True)
     assert validating(lines).startswith("Validerar 2 dokumentmappar")  # neither folder was taken from the cache
     assert "altLabel" in str(caught.value)
+
+
+def test_a_new_folder_is_validated_alone_and_the_namespace_check_sees_the_cached_folders(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # alfa describes a resource under id/gamma/: allowed while no folder gamma exists (outside every unit's namespace)
+    units = {**TWO_UNITS, "alfa": TWO_UNITS["alfa"] + f'<{BASE}id/gamma/z> skos:prefLabel "z"@sv .\n'}
+    data = write_units(tmp_path / "data", units)
+    local = settings.with_(data_dir=data)
+    out = tmp_path / "out"
+    built(local, out)
+    write_units(data, {"delta": f'<{BASE}id/delta/w> skos:prefLabel "w"@sv .\n'})
+    again, lines = built(local, out)
+    assert validating(lines).startswith("Validerar 1 av 3 dokumentmappar (2 oförändrade sedan förra bygget)")
+    full, _ = built(local, tmp_path / "full", cache=False)
+    assert full.id == again.id
+    write_units(data, {"gamma": f'<{BASE}id/gamma/v> skos:prefLabel "v"@sv .\n'})
+    lines = []
+    with pytest.raises(NotConformant, match=rf"alfa: .*another unit's namespace: {re.escape(BASE)}id/gamma/z"):
+        build(local, out, progress=lines.append, parallel=True)
+    assert validating(lines).startswith("Validerar 1 av 4 dokumentmappar (3 oförändrade")  # alfa from the cache
+    assert (out / "current").resolve() == again.path

@@ -93,7 +93,9 @@ def build_units(
     if plan is not None:
         plan.start(digests[0], len(shared_quads))
     keys = unit_cache.unit_keys(settings, shared, digests[0], by_unit) if cache is not None else {}
-    known = {name: hit for name, key in keys.items() if (hit := cache.get(key, name)) is not None}
+    known = {
+        name: hit for name, key in keys.items() if (hit := cache.get(key, name, by_unit, settings.base_iri)) is not None
+    }
     say(_validating(len(by_unit), len(known), workers or os.cpu_count() or 1))
     graphs = {str(s.graph): 0 for s in shared}
     for q in shared_quads:

@@ -8,7 +8,8 @@ the new release. The results are the same as a validation's, so the release id, 
 
 Layout, beside releases/ in the release folder (`--out`):
 
-    cache/units/<key>/   unit.json (results, digest, graphs, foreign subjects, dump names)  unit.nq  report.nt
+    cache/units/<key>/   unit.json (results, digest, graphs, subjects under other folders, dump names)  unit.nq
+                         report.nt
                          dumps/kommunmal-<slug>-<year>.{nq,trig,ttl}
 
 An entry is written into a temporary folder and renamed into place, so a build stopped half way leaves no entry
@@ -27,7 +28,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from importlib import metadata
 from pathlib import Path
 
@@ -36,12 +37,12 @@ import pyoxigraph
 from kommunmal import __version__
 from kommunmal.config import Settings
 from kommunmal.dataset import Source
-from kommunmal.unit_validation import UnitResult
+from kommunmal.unit_validation import UnitResult, foreign_of
 from kommunmal.validation import Result
 
 CACHE_FOLDER = Path("cache") / "units"
 # Bumped when the layout of an entry changes, so that entries of another layout are never read.
-LAYOUT = "1"
+LAYOUT = "2"
 
 
 def unit_keys(
@@ -52,11 +53,12 @@ def unit_keys(
     The key is the SHA-256 over what the unit's validation, its N-Quads and its dumps depend on: the unit's source
     files (path relative to the data folder, graph name, role and bytes, sorted by path); the shared graphs (their
     content digest, and each file's path and bytes); the bytes of every file in the shapes folder; every setting
-    (base IRI, vocabulary, SHACL engine, folders, …); the sorted names of all units (the check of IRIs minted in
-    another unit's namespace depends on them); the working folder (reports name files relative to it); the
+    (base IRI, vocabulary, SHACL engine, folders, …); the working folder (reports name files relative to it); the
     versions of Python, kommunmal, pyoxigraph, pyshacl-turbo, pySHACL and rdflib, and the bytes of kommunmal's own
-    code (a changed check gives other results under the same version number). Raises OSError for a file that
-    cannot be read."""
+    code (a changed check gives other results under the same version number). Not the other units' names: the
+    check of IRIs minted in another unit's namespace is worked out again from the stored subjects when an entry is
+    read (`UnitCache.get`), so that adding or removing a municipality revalidates that folder only. Raises OSError
+    for a file that cannot be read."""
     common = hashlib.sha256()
 
     def part(h: hashlib._Hash, *items: str | bytes) -> None:
@@ -76,7 +78,6 @@ def unit_keys(
     shapes = Path(settings.shapes_dir)
     for path in sorted(p for p in shapes.rglob("*") if p.is_file()):
         part(common, "shape", path.relative_to(shapes).as_posix(), path.read_bytes())
-    part(common, "units", *sorted(by_unit))
     root = Path(settings.data_dir).resolve()
     keys = {}
     for name, sources in by_unit.items():
@@ -123,10 +124,12 @@ class UnitCache:
         """The cache of the release folder `out`."""
         return cls(Path(out) / CACHE_FOLDER)
 
-    def get(self, key: str, unit: str) -> Callable[[], UnitResult] | None:
+    def get(self, key: str, unit: str, units: Collection[str], base_iri: str) -> Callable[[], UnitResult] | None:
         """The stored result of unit `unit` under `key`, as a function that reads it (its N-Quads are read when the
         unit's turn comes, so that a rebuild holds one unit's at a time), or None when there is none or the entry is
-        not whole (it is removed then: the unit is validated again)."""
+        not whole (it is removed then: the unit is validated again). Its subjects minted in another unit's
+        namespace are worked out for this build's `units` (folder names) and `base_iri`: the stored entry does not
+        depend on which other folders there are."""
         self.used.add(key)
         entry = self.root / key
         if not entry.is_dir():
@@ -151,8 +154,9 @@ class UnitCache:
                 nquads=(entry / "unit.nq").read_bytes(),
                 digest=meta["digest"],
                 graphs=meta["graphs"],
-                foreign=meta["foreign"],
+                foreign=foreign_of(meta["elsewhere"], unit, list(units), base_iri),
                 dumps=meta["dumps"],
+                elsewhere=meta["elsewhere"],
             )
 
         return read
@@ -185,7 +189,7 @@ class UnitCache:
                 "results": [{**vars(r), "files": list(r.files)} for r in unit.results],
                 "digest": unit.digest,
                 "graphs": unit.graphs,
-                "foreign": unit.foreign,
+                "elsewhere": unit.elsewhere,
                 "dumps": unit.dumps,
             }
             (tmp / "unit.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

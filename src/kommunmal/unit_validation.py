@@ -50,7 +50,9 @@ OXIGRAPH_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 class UnitResult:
     """What a worker sends back for one unit: its results (unknown terms included), the report as N-Triples, the
     unit's N-Quads for the dump, its content digest, triples per named graph, subjects it mints under another
-    unit's `id/<folder>/` (at most 20), and the names of the per-document dumps written into the release folder."""
+    unit's `id/<folder>/` (at most 20), the names of the per-document dumps written into the release folder, and
+    every subject it describes under another folder's `id/<folder>/` (`elsewhere`: `foreign` is those of them in
+    a folder that is a unit, so that it can be worked out again for another set of units)."""
 
     key: str
     results: list[Result]
@@ -60,6 +62,7 @@ class UnitResult:
     graphs: dict[str, int]
     foreign: list[str]
     dumps: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)
 
 
 _STATE: dict = {}
@@ -145,13 +148,8 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
     results = report_results(report, _STATE["shapes"], locate)
     results += _unknown_terms(quads, nquads, paths, base)
     minted = settings.base_iri + "id/"
-    others = {k for k in keys if k != key}
-    foreign = sorted(
-        {
-            iri
-            for s in subjects
-            if s.startswith("<" + minted) and (iri := s[1:-1])[len(minted) :].split("/")[0] in others
-        }
+    elsewhere = sorted(
+        {iri for s in subjects if s.startswith("<" + minted) and minted_in(iri := s[1:-1], settings.base_iri) != key}
     )
     return UnitResult(
         key=key,
@@ -160,9 +158,22 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
         nquads=nquads,
         digest=nquads_digest(nquads) if not blank else quads_digest(quads),
         graphs=counts,
-        foreign=foreign[:20],
+        foreign=foreign_of(elsewhere, key, keys, settings.base_iri),
         dumps=dumps,
+        elsewhere=elsewhere,
     )
+
+
+def minted_in(iri: str, base_iri: str) -> str:
+    """The folder whose namespace `iri` is minted in: "x" for `<base_iri>id/x/…`."""
+    return iri[len(base_iri) + 3 :].split("/")[0]
+
+
+def foreign_of(elsewhere: list[str], key: str, keys: list[str] | set[str], base_iri: str) -> list[str]:
+    """Of the IRIs unit `key` describes under another folder's `id/<folder>/` (`elsewhere`), those of a folder that
+    is another unit of the build (`keys`): at most 20, sorted."""
+    others = set(keys) - {key}
+    return [iri for iri in elsewhere if minted_in(iri, base_iri) in others][:20]
 
 
 def _engine_input(engine: str, quads: list[ox.Quad], nquads: bytes) -> object:

@@ -29,18 +29,17 @@ def _text(path: Path, mtime_ns: int) -> tuple[str, ...]:
         return ()
 
 
-def _lines(path: Path) -> tuple[str, ...]:
+def _stamp(path: Path) -> int | None:
+    """The file's modification time (ns), which keys the caches below; None when it cannot be read."""
     try:
-        return _text(path, path.stat().st_mtime_ns)
+        return path.stat().st_mtime_ns
     except OSError:
-        return ()
+        return None
 
 
 def _prefixes(path: Path) -> list[tuple[str, str]]:
-    try:
-        return _declared(path, path.stat().st_mtime_ns)
-    except OSError:
-        return []
+    stamp = _stamp(path)
+    return [] if stamp is None else _declared(path, stamp)
 
 
 @lru_cache(maxsize=64)
@@ -106,7 +105,5 @@ def _joined_text(path: Path, mtime_ns: int) -> tuple[str, list[int]]:
 
 def _joined(path: Path) -> tuple[str, list[int]]:
     """The file's lines joined by newlines, and the offset where each line starts."""
-    try:
-        return _joined_text(path, path.stat().st_mtime_ns)
-    except OSError:
-        return "", []
+    stamp = _stamp(path)
+    return ("", []) if stamp is None else _joined_text(path, stamp)

@@ -3,7 +3,8 @@
 Why: both engines we run (Oxigraph's SPARQL evaluator and store, pyshacl-turbo) are Rust code that allocates
 heavily, and a Python process uses glibc's malloc. With mimalloc preloaded, pyoxigraph's evaluation and
 serialization of the benchmark's data queries took 8–12 % less CPU (goal_sdgs 1,823 → 1,653 µs, sdg_targets
-728 → 704 µs at one municipality, mimalloc 3.4 and Debian's 2.0 alike; server/README.md, "Uncached queries"),
+728 → 704 µs at one municipality, mimalloc 3.4 and Debian's 2.0 alike, on an idle machine; the measure of
+`scripts/bench_engine.py --allocator mimalloc|system`; server/README.md, "Uncached queries"),
 and a cold build of 290 municipalities 17 % less (265 → 219 s; 141 → 116 s of wall time; README, "Releases"), at
 some 13 % more peak memory in the build's main process.
 

@@ -57,7 +57,10 @@ def reexec(choice: str) -> None:
     started as the `kommunmal` command (it replaces the process, keeping its id, standard streams and environment).
     Raises ValueError for a `choice` other than "mimalloc" or "system"."""
     if choice not in ("mimalloc", "system"):
-        raise ValueError(f"allocator must be 'mimalloc' or 'system', not {choice!r} (setting KOMMUNMAL_ALLOCATOR)")
+        raise ValueError(
+            f"inställningen KOMMUNMAL_ALLOCATOR är {choice!r}; välj 'mimalloc' eller 'system' / the setting "
+            f"KOMMUNMAL_ALLOCATOR is {choice!r}; use 'mimalloc' or 'system'"
+        )
     preload = os.environ.get("LD_PRELOAD", "")
     if choice == "system" or "mimalloc" in preload or not sys.platform.startswith("linux"):
         return

@@ -222,8 +222,8 @@ def _write_parallel(
             replaced = len(plan.changes()[1])
             say(
                 f"  lagringen från förra bygget, {count(replaced, 'dokumentmapp', 'dokumentmappar')} "
-                f"{'utbytt' if replaced == 1 else 'utbytta'} / the last build's store, {replaced} document folders "
-                "replaced"
+                f"{'utbytt' if replaced == 1 else 'utbytta'} / the last build's store, {replaced} document "
+                f"{'folder' if replaced == 1 else 'folders'} replaced"
             )
         say(f"  {count(loaded[0], 'kvad', 'kvader')} / quads ({time.monotonic() - started:.0f} s)")
 

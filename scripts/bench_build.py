@@ -17,6 +17,11 @@ with the cache of unit validation and, beside it, with --no-cache (`--no-cache-t
 
     .venv/bin/python scripts/bench_build.py --sizes 29 --rebuild --no-cache-too --keep /tmp/bench-rebuild
 
+With --engines, cold builds of the same data with each SHACL engine named (setting shacl_engine), in turns for
+--rounds rounds, the first engine first in odd rounds and last in even ones; the release ids must agree.
+
+    .venv/bin/python scripts/bench_build.py --sizes 290 --engines shacl-engine,turbo --rounds 2
+
 The machine may be shared: the figures of one run are comparable with each other, not with another day's.
 """
 
@@ -110,9 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--starts", type=int, default=5, help="server starts per size; the median is reported")
     parser.add_argument("--rebuild", action="store_true", help="measure a cold build and a rebuild after one edit")
     parser.add_argument("--no-cache-too", action="store_true", help="with --rebuild: also rebuild with --no-cache")
+    parser.add_argument("--engines", help="compare cold builds with these SHACL engines, comma-separated")
+    parser.add_argument("--rounds", type=int, default=1, help="with --engines: rounds of one build per engine")
     args = parser.parse_args(argv)
     if args.rebuild:
         return rebuilds(args)
+    if args.engines:
+        return engines(args)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
         tmp = str(args.keep) if args.keep else scratch
@@ -222,6 +231,46 @@ def rebuilds(args: argparse.Namespace) -> int:
     lines = ["| municipalities | build | wall | CPU (user + sys) | peak memory | release |", "|---" * 6 + "|"]
     lines += [f"| {r[0]} | {r[1]} | {r[2]:.1f} s | {r[3]:.0f} s | {r[4] / 2**20:.0f} MiB | {r[5]} |" for r in rows]
     table = "\n".join(lines)
+    print(table)
+    if args.out:
+        args.out.write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
+def engines(args: argparse.Namespace) -> int:
+    """The --engines mode: cold builds of the same data with each engine, in turns; prints a table of medians."""
+    names = args.engines.split(",")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-engines-") as scratch:
+        tmp = Path(args.keep or scratch)
+        for size in [int(s) for s in args.sizes.split(",")]:
+            data, out = tmp / f"data-{size}", tmp / f"build-{size}"
+            shutil.rmtree(data, ignore_errors=True)
+            subprocess.run([sys.executable, str(HERE / "gen_national.py"), "--size", str(size), "--out", str(data)])
+            env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
+            env["KOMMUNMAL_DATA_DIR"] = str(data)
+            runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in names}
+            releases = set()
+            for round_ in range(args.rounds):
+                for name in names if round_ % 2 == 0 else names[::-1]:
+                    shutil.rmtree(out, ignore_errors=True)
+                    command = [str(BIN / "kommunmal"), "build", "-q", "--out", str(out)]
+                    seconds, cpu, peak, code = measured(command, env | {"KOMMUNMAL_SHACL_ENGINE": name})
+                    if code:
+                        print(f"build of size {size} with {name} failed (exit {code})", file=sys.stderr)
+                        return 1
+                    releases.add((out / "current").resolve().name)
+                    runs[name].append((seconds, cpu, peak))
+                    print(f"size {size}, {name}: {seconds:.1f} s ({cpu:.0f} s CPU)", file=sys.stderr)
+            if len(releases) != 1:
+                print(f"size {size}: the engines gave different releases {sorted(releases)}", file=sys.stderr)
+                return 1
+            release = releases.pop()
+            for name in names:
+                rows.append((size, name, *[statistics.median(r[i] for r in runs[name]) for i in range(3)], release))
+    lines = ["| municipalities | SHACL engine | wall | CPU (user + sys) | peak memory | release |", "|---" * 6 + "|"]
+    lines += [f"| {r[0]} | {r[1]} | {r[2]:.1f} s | {r[3]:.0f} s | {r[4] / 2**20:.0f} MiB | {r[5]} |" for r in rows]
+    table = f"Medians of {args.rounds} round(s).\n\n" + "\n".join(lines)
     print(table)
     if args.out:
         args.out.write_text(table + "\n", encoding="utf-8")

@@ -137,7 +137,7 @@ def test_a_syntax_error_in_a_unit_names_the_file_and_line(settings: Settings, tm
     assert caught.value.line == 3 and "final '.' missing" in caught.value.message
 
 
-@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+@pytest.mark.parametrize("engine", ["shacl-engine", "turbo", "pyshacl"])
 def test_units_give_the_same_release_id_and_warnings_on_every_build_and_engine(
     engine: str, settings: Settings, tmp_path: Path
 ) -> None:
@@ -159,6 +159,25 @@ def test_units_give_the_same_release_id_and_warnings_on_every_build_and_engine(
     )
     nquads = Dataset().parse(first.dump("nquads"), format="nquads")
     assert len(nquads) == first.meta["quads"]
+
+
+@pytest.mark.parametrize("engine", ["shacl-engine", "turbo"])
+def test_a_result_about_a_blank_node_names_the_file_that_writes_it(
+    engine: str, settings: Settings, tmp_path: Path
+) -> None:
+    # shacl-engine renames blank nodes, so the report's label is not the data's: the file is then the unit's file
+    # that describes blank nodes, as pyshacl-turbo's kept label finds it directly.
+    from kommunmal.release_parallel import validate_units
+
+    data = write_units(
+        tmp_path / "data",
+        {"alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv .\n', "beta": "[] a km:Goal ; skos:notation 7 .\n"},
+    )
+    local = settings.with_(data_dir=data, shacl_engine=engine)
+    for report in (validate_units(local), validate_in_context(local, [data])):
+        about_blank = [r for r in report.violations if "://" not in r.focus]  # a blank node, not an IRI
+        assert about_blank, "a goal without its required properties must fail"
+        assert all(r.files and r.files[0].endswith("beta/2024.ttl") for r in about_blank), about_blank
 
 
 def test_validating_one_municipalitys_file_reads_its_folder_only_and_reports_the_same(

@@ -45,6 +45,43 @@ def test_one_file_is_checked_in_the_context_of_the_rest(goals_copy: Path, capsys
     assert out.startswith("3 överträdelser"), out.splitlines()[0]
 
 
+def test_a_copy_under_another_name_stands_in_for_its_source(tmp_path: Path, capsys) -> None:
+    """A draft saved as goals-utkast.ttl replaces goals.ttl in the check (merged with it, the original's statement
+    hid the one removed and the check said "conforms"); a new file that copies nothing is checked beside all."""
+    draft = tmp_path / "goals-utkast.ttl"
+    text = GOALS.read_text(encoding="utf-8")
+    start = text.index("goal:1.1 a km:Goal")
+    statement = text.index("km:statement", start)
+    end = text.index('"@sv ;', statement) + len('"@sv ;')
+    draft.write_text(text[:statement] + text[end:], encoding="utf-8")
+    assert main(["validate", str(draft)]) == 1
+    out = capsys.readouterr().out
+    assert "goal/1.1" in out and "km:statement" in out
+    assert f"{draft.name}:{line_with(draft, 'goal:1.1 a km:Goal')}" in out
+    new = tmp_path / "extra.ttl"
+    new.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/kommunmal/id/ostersund/budget-2024/goal/1.1> skos:altLabel "Ledning"@sv .\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(new)]) == 0, capsys.readouterr().out
+
+
+def test_a_broken_quote_names_the_link_in_the_data_file(tmp_path: Path, capsys) -> None:
+    """A quote that is not verbatim in its paragraph is reported at the link in its own file (the shape targeted the
+    class once, so the result named the ontology, and checking the data file alone said nothing)."""
+    links = ROOT / "data" / "ostersund" / "2024" / "sdg-links.ttl"
+    copy = tmp_path / links.name
+    text = links.read_text(encoding="utf-8")
+    quote = text.index('    km:quote "')  # the first statement's quote, not the header's words about it
+    opening = text.index('"', quote) + 1
+    copy.write_text(text[:opening] + "Inte ordagrant: " + text[opening:], encoding="utf-8")
+    assert main(["validate", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "km:quote" in out and "ontology/" not in out
+    assert f"{copy.name}:" in out
+
+
 def test_unknown_terms_against_the_loaded_vocabulary(loaded, tmp_path: Path) -> None:
     """The rule build() applies through validate(): terms in the vocabulary's namespace must be defined there."""
     dataset, sources = loaded

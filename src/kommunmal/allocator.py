@@ -1,6 +1,6 @@
 """The memory allocator of the long-running commands: mimalloc when it is found, else the C library's malloc.
 
-Why: both engines we run (Oxigraph's SPARQL evaluator and store, pyshacl-turbo) are Rust code that allocates
+Why: the engines we run (Oxigraph's SPARQL evaluator and store, the SHACL engines) are Rust code that allocates
 heavily, and a Python process uses glibc's malloc. With mimalloc preloaded, pyoxigraph's evaluation and
 serialization of the benchmark's data queries took 8–12 % less CPU (goal_sdgs 1,823 → 1,653 µs, sdg_targets
 728 → 704 µs at one municipality, mimalloc 3.4 and Debian's 2.0 alike, on an idle machine; the measure of

@@ -42,8 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_bytes", 1024 * 1024, "Largest request body accepted (413 above)"),
     Setting(
         "shacl_engine",
-        "turbo",
-        "SHACL engine of validate and build: turbo (pyshacl-turbo, Rust) or pyshacl (the reference, about 7x slower)",
+        "shacl-engine",
+        "SHACL engine of validate and build: shacl-engine (the package shacl, Rust), turbo (pyshacl-turbo, Rust) or "
+        "pyshacl (the reference, about 7x slower than turbo)",
     ),
     Setting(
         "sparql_local_work",

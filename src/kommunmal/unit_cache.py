@@ -54,8 +54,8 @@ def unit_keys(
     files (path relative to the data folder, graph name, role and bytes, sorted by path); the shared graphs (their
     content digest, and each file's path and bytes); the bytes of every file in the shapes folder; every setting
     (base IRI, vocabulary, SHACL engine, folders, …); the working folder (reports name files relative to it); the
-    versions of Python, kommunmal, pyoxigraph, pyshacl-turbo, pySHACL and rdflib, and the bytes of kommunmal's own
-    code (a changed check gives other results under the same version number). Not the other units' names: the
+    versions of Python, kommunmal, pyoxigraph, shacl, pyshacl-turbo, pySHACL and rdflib, and the bytes of kommunmal's
+    own code (a changed check gives other results under the same version number). Not the other units' names: the
     check of IRIs minted in another unit's namespace is worked out again from the stored subjects when an entry is
     read (`UnitCache.get`), so that adding or removing a municipality revalidates that folder only. Raises OSError
     for a file that cannot be read."""
@@ -68,7 +68,7 @@ def unit_keys(
             h.update(data)
 
     part(common, "kommunmal unit cache", LAYOUT, sys.version, __version__, pyoxigraph.__version__)
-    for dist in ("pyshacl-turbo", "pyshacl", "rdflib"):
+    for dist in ("shacl", "pyshacl-turbo", "pyshacl", "rdflib"):
         part(common, dist, _version(dist))
     part(common, code_digest())
     part(common, json.dumps(settings.environment(), sort_keys=True), str(Path.cwd()))

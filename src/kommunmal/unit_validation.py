@@ -2,9 +2,9 @@
 
 The unit is read with Oxigraph's parsers and validated in an Oxigraph store, never as rdflib graphs: at 290
 municipalities rdflib's Turtle parser and the copies between rdflib graphs took about 0.7 of the 1.2 s of CPU a
-unit cost (a cProfile of the rdflib version), while Oxigraph reads a unit in about 0.04 s. pyshacl-turbo validates
-the store directly, with the shapes compiled once per process. pySHACL (setting `shacl_engine = pyshacl`) gets the
-same data as an rdflib graph.
+unit cost (a cProfile of the rdflib version), while Oxigraph reads a unit in about 0.04 s. The SHACL engine
+(shacl-engine by default, or pyshacl-turbo) reads the unit's N-Quads after the shared graphs', with the shapes
+compiled once per process. pySHACL (setting `shacl_engine = pyshacl`) gets the same data as an rdflib graph.
 
 Literals keep their lexical form as written (rdflib normalises some, e.g. "1.50"^^xsd:decimal to "1.5"); a file
 Oxigraph refuses is read again with rdflib to name the line and the fix (`dataset.parse_file`), and is refused even
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
 
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, parse_file
@@ -31,6 +31,7 @@ from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.validation import (
     Result,
+    blank_subject_files,
     compile_shapes,
     load_shapes,
     locations,
@@ -142,8 +143,12 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
     report = run_engine(settings.shacl_engine, _engine_input(settings.shacl_engine, quads, nquads), _STATE["engine"])
     base = sources_base_iri(sources)
 
+    blank = {paths[g] for g in blank_subject_files(subjects)}
+
     def locate(focus: object) -> tuple[str, ...]:
-        return locations({paths[g] for g in subjects.get(focus.n3(), ())}, focus, base)
+        graphs = subjects.get(focus.n3())
+        files = {paths[g] for g in graphs} if graphs else blank if isinstance(focus, BNode) else set()
+        return locations(files, focus, base)
 
     results = report_results(report, _STATE["shapes"], locate)
     results += _unknown_terms(quads, nquads, paths, base)
@@ -177,13 +182,16 @@ def foreign_of(elsewhere: list[str], key: str, keys: list[str] | set[str], base_
 
 
 def _engine_input(engine: str, quads: list[ox.Quad], nquads: bytes) -> object:
-    """The unit with the shared graphs as the engine reads them: for pyshacl-turbo, the N-Quads text (the form it
-    makes of a store it is given, with the blank nodes' labels kept), validated as the union of the graphs; for
-    pySHACL, which reads rdflib graphs only, an rdflib graph of the triples."""
-    if engine == "turbo":
+    """The unit with the shared graphs as the engine reads them, validated as the union of the graphs: for
+    shacl-engine, their N-Quads text; for pyshacl-turbo, the same text as its `Input` (the form it makes of a store
+    it is given, with the blank nodes' labels kept); for pySHACL, which reads rdflib graphs only, an rdflib graph of
+    the triples."""
+    if engine in ("shacl-engine", "turbo"):
+        text = _STATE["shared_nquads"] + nquads.decode("utf-8")
+        if engine == "shacl-engine":
+            return text
         from pyshacl_turbo.rdf import Input
 
-        text = _STATE["shared_nquads"] + nquads.decode("utf-8")
         return Input(text, "oxigraph-nquads", None, {}, preserve_ids=True)
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in [*_STATE["shared"], *quads])
     return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")

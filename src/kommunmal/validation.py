@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
 
 from kommunmal.config import Settings
@@ -109,13 +109,14 @@ def shape_files(settings: Settings) -> list[Path]:
     return sorted(p for p in settings.shapes_dir.glob("*.ttl") if p.is_file())
 
 
-# The SHACL engines `validate` can run, by the name of the setting `shacl_engine`. Both take pySHACL's arguments and
-# return (conforms, report graph, text). pyshacl-turbo (Rust) is the default: on the Östersund data it gives the same
-# results as pySHACL in about a seventh of the time (tests/test_shacl_engines.py compares the two on the data and on
-# every example in shapes/examples/); pySHACL stays as the reference.
+# The SHACL engines `validate` can run, by the name of the setting `shacl_engine`. shacl-engine (the PyPI package
+# `shacl`, Rust) is the default: on a unit of the 290-municipality data it validates in about a third of
+# pyshacl-turbo's CPU time (89 against 300 ms, both with mimalloc; scripts/bench_build.py --engines), and
+# tests/test_shacl_engines.py compares each engine result for result with pySHACL, the reference, on the data and
+# on every example in shapes/examples/. pyshacl-turbo (Rust, pySHACL's API) was the default before it.
 # Imported when first used: the server imports this module at start (through kommunmal.release) and never validates.
-ENGINES = {"turbo": "pyshacl_turbo", "pyshacl": "pyshacl"}
-DEFAULT_ENGINE = "turbo"
+ENGINES = {"shacl-engine": "shacl", "turbo": "pyshacl_turbo", "pyshacl": "pyshacl"}
+DEFAULT_ENGINE = "shacl-engine"
 
 
 def parse_shapes(paths: Iterable[Path], base_iri: str) -> Graph:
@@ -160,7 +161,12 @@ def validate(
     report_graph = run_engine(engine, data, shapes)
     base_iri = sources_base_iri(sources)
     files_of = _files_by_subject(dataset, sources, base_iri) if dataset is not None and sources else {}
-    results = report_results(report_graph, shapes, lambda focus: locations(files_of.get(focus, ()), focus, base_iri))
+    blank = blank_subject_files(files_of)
+    results = report_results(
+        report_graph,
+        shapes,
+        lambda focus: locations(files_of.get(focus) or (blank if isinstance(focus, BNode) else ()), focus, base_iri),
+    )
     if dataset is not None and sources:
         results += unknown_terms(dataset, sources, base_iri)
     return Report(results=results, graph=report_graph)
@@ -175,10 +181,18 @@ def check_engine(engine: str) -> None:
 
 
 def run_engine(engine: str, data: object, shapes: Graph | object) -> Graph:
-    """The SHACL validation report graph of `data` (an rdflib Graph; for the turbo engine also a pyoxigraph Store,
-    validated as the union of its graphs) against `shapes` (an rdflib Graph, or shapes the turbo engine compiled
-    with `compile_shapes`). Options are those of every validation here: no inference, warnings allowed, SHACL-AF."""
+    """The SHACL validation report graph of `data` against `shapes` (an rdflib Graph, or shapes the engine compiled
+    with `compile_shapes`). `data` is an rdflib Graph, or N-Quads text (`str`) validated as the union of its
+    graphs for shacl-engine, or what pyshacl-turbo reads (a pyoxigraph Store, its `Input`). Options are those of
+    every validation here: no inference, warnings allowed, SHACL-AF. Raises KommunmalError for an unknown engine.
+
+    shacl-engine renames blank nodes: a result about a blank node names another label than the data's (see
+    `blank_subject_files`); pyshacl-turbo and pySHACL keep them, and also report the results of a failed sh:node
+    under sh:detail, which shacl-engine leaves out (the result of the sh:node constraint itself is in every
+    engine's report)."""
     check_engine(engine)
+    if engine == "shacl-engine":
+        return _shacl_engine(data, compile_shapes(engine, shapes) if isinstance(shapes, Graph) else shapes)
     options = {"inference": "none", "allow_warnings": True, "abort_on_first": False}
     if not isinstance(shapes, Graph):
         return shapes.validate(data, **options)[1]
@@ -186,11 +200,30 @@ def run_engine(engine: str, data: object, shapes: Graph | object) -> Graph:
 
 
 def compile_shapes(engine: str, shapes: Graph) -> Graph | object:
-    """`shapes` prepared once for many `run_engine` calls: compiled by pyshacl-turbo, as they are for pySHACL."""
+    """`shapes` prepared once for many `run_engine` calls: compiled by shacl-engine or pyshacl-turbo, as they are
+    for pySHACL."""
     check_engine(engine)
+    if engine == "shacl-engine":
+        return importlib.import_module(ENGINES[engine]).Shapes.from_text(shapes.serialize(format="nt"), "nt")
     if engine != "turbo":
         return shapes
     return importlib.import_module(ENGINES[engine]).compile_shapes(shapes, advanced=True)
+
+
+def _shacl_engine(data: object, shapes: object) -> Graph:
+    text, fmt = (data, "nq") if isinstance(data, str) else (data.serialize(format="nt"), "nt")
+    report = shapes.validate_text(text, fmt, allow_warnings=True)
+    return Graph().parse(data=report.serialize("ntriples"), format="nt")
+
+
+def blank_subject_files(subjects_files: dict) -> set:
+    """The files of `subjects_files` (subject -> its files) that describe a blank node: where a result about a blank
+    node that the engine renamed (shacl-engine) is written."""
+    return {f for subject, files in subjects_files.items() if _is_blank(subject) for f in files}
+
+
+def _is_blank(subject: object) -> bool:
+    return isinstance(subject, BNode) or (isinstance(subject, str) and subject.startswith("_:"))
 
 
 def report_results(report_graph: Graph, shapes: Graph, locate: Callable[[object], tuple[str, ...]]) -> list[Result]:
@@ -304,9 +337,10 @@ def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph
     about nodes written in the given files (and unknown terms used there) are reported.
 
     A given file stands in for the source it is a copy of: the same file, the file at the same path below the data
-    or ontology folder (a copy of the data folder), or else the source with the same file name (of several, the
-    one it shares the most lines with). Raises
-    SourceError for files that cannot be read or parsed.
+    or ontology folder (a copy of the data folder), the source with the same file name (of several, the one it
+    shares the most lines with), or else, for a copy under another name, the source that holds at least half of
+    its statement lines (not blank, comment or prefix lines) and more of them than any other source; a file that
+    is no copy is checked beside every source. Raises SourceError for files that cannot be read or parsed.
     """
     given = discover(settings, paths)
     context = discover(settings)
@@ -341,16 +375,21 @@ def _counterpart(settings: Settings, path: Path, context: list[Source]) -> Path 
             if path.parts[-len(rel.parts) :] == rel.parts:
                 return candidate
     same_name = sorted(p for p in paths if p.name == path.name)
-    if len(same_name) <= 1:
-        return same_name[0] if same_name else None
-    # Several sources share the name (goals.ttl of each year): the copy stands in for the one it shares most lines
-    # with, when that one is clearly ahead.
-    mine = set(path.read_text(encoding="utf-8", errors="replace").splitlines())
-    shared = sorted(
-        ((len(mine & set(p.read_text(encoding="utf-8", errors="replace").splitlines())), p) for p in same_name),
-        reverse=True,
-    )
-    return shared[0][1] if shared[0][0] > shared[1][0] else None
+    if len(same_name) == 1:
+        return same_name[0]
+    # Several sources share the name (goals.ttl of each year), or none does (a copy saved under another name): the
+    # copy stands in for the source it shares the most lines with, when that one is clearly ahead (and, without
+    # the name to go by, holds at least half of the copy's lines: else the file is new data, checked beside all).
+    mine = _statement_lines(path)
+    shared = sorted(((len(mine & _statement_lines(p)), p) for p in same_name or paths), reverse=True)
+    if not mine or not shared or (not same_name and shared[0][0] * 2 < len(mine)):
+        return None
+    return shared[0][1] if len(shared) == 1 or shared[0][0] > shared[1][0] else None
+
+
+def _statement_lines(path: Path) -> set[str]:
+    lines = (line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+    return {line for line in lines if line and not line.startswith(("#", "@prefix", "PREFIX", "@base", "BASE"))}
 
 
 def _file(where: str) -> str:

@@ -32,7 +32,8 @@ def test_the_real_year_diff_finds_the_reworded_leisure_goal(real: Comparison) ->
     # 2023 goal 5 "… finns goda förutsättningar …" became 2024 goal 1.6 "… finns mycket goda förutsättningar …".
     g = _by_after(real)["1.6"]
     assert g.before.notation == "5" and g.matched_by == "similarity"
-    assert "reworded" in g.kinds and "renamed" in g.kinds
+    # The 2023 page names no goal ("Mål 5" stands in for a name): reworded, not renamed.
+    assert g.kinds == ["reworded"]
     changed = [op for op in g.statement_diff if op.op != "equal"]
     assert [(op.op, op.old, op.new) for op in changed] == [("insert", "", "mycket")]
     # Both political texts are whole, so they are compared word by word too.
@@ -101,6 +102,46 @@ def test_added_removed_renamed_and_actions_kept_new_dropped() -> None:
     assert {k for g in c2.goals for k in g.kinds} == {"renamed", "reworded", "removed", "unknown"}
 
 
+def test_no_goal_of_the_2023_excerpt_is_renamed_from_its_placeholder(real: Comparison) -> None:
+    paired = [g for g in real.goals if g.before and g.after]
+    assert paired and all(g.before.label == f"Mål {g.before.notation}" for g in paired)  # as the 2023 data has it
+    assert all(not g.before.named and g.after.named for g in paired)
+    assert not any("renamed" in g.kinds for g in real.goals)
+    assert "Mål N" in real.rule
+
+
+def test_a_placeholder_name_is_no_name() -> None:
+    def doc(iri: str, *goals: Goal) -> Document:
+        return Document(iri, iri, "provby", 2024, "complete", list(goals))
+
+    statement = "Alla elever klarar skolan"
+    placeholder = [("Mål 1", "1"), ("mål  1", "1"), ("Goal 1", "1"), ("1", "1"), ("", "1")]
+    for label, notation in placeholder:
+        assert not Goal("a", notation, label, statement).named, label
+    for label, notation in [("Mål 2", "1"), ("Skola", "1"), ("Mål för skolan", "1")]:
+        assert Goal("a", notation, label, statement).named, label
+    # From a placeholder to a name, or the other way: not renamed; a statement that changed is still reworded.
+    c = compare_documents(
+        doc("A", Goal("a1", "1", "Mål 1", statement)), doc("B", Goal("b1", "1", "Skola", statement + " och livet"))
+    )
+    assert [g.kinds for g in c.goals] == [["reworded"]]
+    c = compare_documents(doc("A", Goal("a1", "1", "Skola", statement)), doc("B", Goal("b1", "1", "Mål 1", statement)))
+    assert [g.kinds for g in c.goals] == [["unchanged"]]
+    # Two real names that differ are a rename.
+    c = compare_documents(
+        doc("A", Goal("a1", "1", "Skola", statement)), doc("B", Goal("b1", "1", "Lärande", statement))
+    )
+    assert [g.kinds for g in c.goals] == [["renamed"]]
+    # Placeholders pair no goals by short name: "Mål 3" here and there are different goals with different statements.
+    c = compare_documents(
+        doc("A", Goal("a3", "3", "Mål 3", "Kommunen minskar sina utsläpp kraftigt")),
+        doc("B", Goal("b3", "3", "Mål 3", "Ett rikt kulturliv i hela kommunen")),
+    )
+    assert sorted(k for g in c.goals for k in g.kinds) == ["added", "removed"]
+    # In text a placeholder is shown alone, not after its number.
+    assert Goal("a", "1", "Mål 1", "").title == "Mål 1" and Goal("a", "1.6", "Aktivt liv", "").title == "1.6 Aktivt liv"
+
+
 def test_the_page_shows_what_the_json_says(client) -> None:
     q = f"from={PAIR[0]}&to={PAIR[1]}"
     html = client.get(f"/jamfor?{q}")
@@ -147,7 +188,10 @@ def test_the_command(release_dir, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["from"]["name"] == PAIR[0] and data["counts"]["goal_unknown"] == 2
     assert main(["compare", *PAIR, "--release-dir", str(release_dir)]) == 0
-    assert "1.6 Aktivt liv: omdöpt, omformulerat" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Mål 5 → 1.6 Aktivt liv: omformulerat [lik målformulering" in out
+    assert "omdöpt" not in out.split("\nMål\n", 1)[1]  # the rule above names the word
+    assert "5 Mål 5" not in out and "1 Mål 1" not in out
     assert main(["compare", "ostersund/2023", "ostersund/1999", "--release-dir", str(release_dir)]) == 2
     assert "there are: ostersund/2023, ostersund/2024" in capsys.readouterr().err
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -216,9 +217,18 @@ def test_a_second_ingest_does_not_propose_the_rejected_action_again(session: dic
 # -- the review core on a small draft, in this process -----------------------------------------------------------
 
 
-@pytest.fixture
-def small_draft(tmp_path: Path) -> Path:
-    """A draft of a two-goal document whose one commitment stands under both goals."""
+SHARED_TEXTS = {
+    "1": ("Provby har en trygg skola för alla barn", "Skolan ska motverka mobbning och kränkningar bland elever."),
+    "2": (
+        "I Provby växer alla barn upp tryggt",
+        "Kommunen ska motverka mobbning och kränkningar i fritidsverksamheten.",
+    ),
+}
+
+
+def _draft(folder: Path, texts: dict[str, tuple[str, str]]) -> tuple[Path, list[list[str]]]:
+    """A draft of a document with the goals `texts` (number -> statement, paragraph) in `folder`/draft, and the goals
+    of each proposed action."""
     import hashlib
 
     from kommunmal.ingest.model import Paragraph, ParsedDocument, ParsedGoal, RepairedText, Span
@@ -226,13 +236,6 @@ def small_draft(tmp_path: Path) -> Path:
     from kommunmal.ingest.sdg_match import SdgMatcher
     from kommunmal.ingest.writer import DraftWriter, Municipality
 
-    texts = {
-        "1": ("Provby har en trygg skola för alla barn", "Skolan ska motverka mobbning och kränkningar bland elever."),
-        "2": (
-            "I Provby växer alla barn upp tryggt",
-            "Kommunen ska motverka mobbning och kränkningar i fritidsverksamheten.",
-        ),
-    }
     lines, goals = ["Mål för Provby kommun"], []
     for notation, (statement, paragraph) in texts.items():
         lines += [f"{notation}. {statement}", paragraph]
@@ -245,9 +248,16 @@ def small_draft(tmp_path: Path) -> Path:
     sha = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     doc = ParsedDocument("provby.txt", sha, lines, "numbered", Span(1, len(lines)), goals)
     proposals = propose(doc, SdgMatcher(ROOT / "data" / "reference" / "sdg" / "sdg-kos-goals-targets-indicators.ttl"))
-    assert [a.goals for a in proposals.actions] == [["1", "2"]]
-    DraftWriter(doc, proposals, Municipality("9999", "provby", "Provby kommun"), 2025, BASE).write(tmp_path / "draft")
-    return tmp_path / "draft"
+    DraftWriter(doc, proposals, Municipality("9999", "provby", "Provby kommun"), 2025, BASE).write(folder / "draft")
+    return folder / "draft", [a.goals for a in proposals.actions]
+
+
+@pytest.fixture
+def small_draft(tmp_path: Path) -> Path:
+    """A draft of a two-goal document whose one commitment stands under both goals."""
+    draft, actions = _draft(tmp_path, SHARED_TEXTS)
+    assert actions == [["1", "2"]]
+    return draft
 
 
 def _conforms(folder: Path, data: Path) -> bool:
@@ -365,3 +375,68 @@ def test_a_strength_is_one_of_the_rubrics_and_only_for_an_sdg_link(small_draft: 
     with pytest.raises(ValueError, match="direct, partial, contextual"):
         review.edit(link, strength="strong")
     assert review.union.value(link.iri, KM.strength) == KM.contextual  # nothing changed
+
+
+def _run_review(draft: Path, out: Path, answers: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*KOMMUNMAL, "review", str(draft), "--reviewer", REVIEWER, "--out", str(out)],
+        input=answers,
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=300,
+    )
+
+
+def test_empty_input_saves_nothing_and_says_so(small_draft: Path, tmp_path: Path) -> None:
+    out = tmp_path / "curated"
+    result = _run_review(small_draft, out, "")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.index("inget sparades") < result.stderr.index("nothing was saved")  # Swedish first
+    assert not (small_draft / "review.ttl").exists() and not out.exists()
+
+
+def test_input_that_ends_midway_keeps_the_decisions_made_and_exits_2(small_draft: Path, tmp_path: Path) -> None:
+    out = tmp_path / "curated"
+    result = _run_review(small_draft, out, "g\n")  # accept the goals, then the input ends
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "inmatningen tog slut före nästa svar" in result.stderr
+    assert f"kommunmal review {small_draft}" in result.stderr
+    assert "1 beslut sparat i" in result.stdout
+    made = decisions(small_draft)
+    assert [str(made.value(a, RDFS.label)) for a in made.subjects(RDF.type, PROV.Activity)] == ["Godkänt förslag"]
+    assert (out / "review.ttl").is_file()  # written out as at s
+    again = _run_review(small_draft, tmp_path / "again", "s\n")  # the next session resumes after the goals
+    assert again.returncode == 0 and "Målen och de politiska texterna" not in again.stdout
+
+
+def test_split_of_an_action_under_one_goal_asks_again(tmp_path: Path) -> None:
+    texts = {
+        "1": SHARED_TEXTS["1"],
+        "2": ("I Provby finns ett rikt kulturliv", "Kommunen ska bygga ett nytt bibliotek i centrum."),
+    }
+    draft, actions = _draft(tmp_path, texts)
+    assert sorted(actions) == [["1"], ["2"]]
+    s = Session(str(draft), "--reviewer", REVIEWER, "--out", str(tmp_path / "curated"))
+    asked = None
+    while (text := s.prompt()) is not None:
+        block = text.rsplit("\n[g]odkänn", 1)[0].rsplit("\n[", 1)[-1]
+        if "] Åtagande" in "[" + block and asked is None:
+            asked = block
+            assert "[d]ela upp" not in text  # not offered
+            s.answer("d")
+            retry = s.prompt()
+            assert "Bara ett delat åtagande (under flera mål) kan delas upp; svara med g, a, r, h eller s." in retry
+            assert not re.search(r"\[\d+/\d+\]", retry)  # the same proposal: no next one shown
+            s.answer("a")  # the answer now given goes to that action
+        elif asked is not None:
+            s.answer("s")
+        else:
+            s.answer("g")
+    code, err = s.finish()
+    assert code == 0, err + s.transcript[-2000:]
+    made = decisions(draft)
+    labels = sorted(str(made.value(a, RDFS.label)) for a in made.subjects(RDF.type, PROV.Activity))
+    assert labels == ["Avvisat förslag", "Godkänt förslag"]
+    (rejected,) = set(made.objects(None, PROV.invalidated))  # the "a" after the refused "d" went to the action
+    assert "/action/" in str(rejected) and (rejected, None, None) not in load(draft)  # rejected: dropped

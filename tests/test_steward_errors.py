@@ -157,7 +157,9 @@ def test_serve_and_analyse_without_a_release_say_where_they_looked(tmp_path: Pat
 
 def test_build_summarises_warnings_in_one_line(tmp_path: Path, capsys) -> None:
     assert main(["build", "--out", str(tmp_path / "out")]) == 0
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    # A running server keeps its release: the last line says to restart it, in Swedish first.
+    assert out.splitlines()[-1].startswith("Starta om `kommunmal serve` för att visa den nya utgåvan / restart")
     summary = [line for line in err.splitlines() if "varningar / warnings (" in line]
     assert len(summary) == 1 and "--verbose" in summary[0]
     assert "[Warning]" not in err

@@ -77,6 +77,8 @@ LAYERS: dict[str, Layer] = {
 }
 ALL = "all"
 LAYER_CHOICES = (*LAYERS, ALL)
+# The action tier a layer is made of: with only the other tier kept, the layer can join no pair of goals.
+LAYER_TIER = {"actions": "shared", "related": "related"}
 ALL_TITLE = "Mål som hänger ihop: åtaganden, närliggande åtaganden, FN-delmål, ansvariga organ och indikatorer"
 
 
@@ -133,6 +135,23 @@ class GoalData:
     strengths: dict[str, dict[str, dict[str, Strength]]] = field(default_factory=dict)
     # related commitment IRI -> (goals of one action, goals of the other action)
     sides: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+
+
+def empty_combination(layer: str, tiers: tuple[str, ...]) -> str | None:
+    """Why `layer` with only `tiers` (action tiers, see TIERS) can give no pair of goals, in Swedish then English;
+    None when the combination can. Rule: the actions layer is the shared tier (tier 1) and the related layer is the
+    related tier (tier 2), so each is empty when its tier is filtered out (`fetch` skips its query); the other
+    layers and `all` take any tier."""
+    needed = LAYER_TIER.get(layer)
+    if needed is None or needed in tiers:
+        return None
+    return (
+        f"lagret {layer} bygger bara på nivån {needed}, så med nivån {' och '.join(tiers)} blir det inga par av mål. "
+        f"Välj --layer {layer} med --tier {needed} eller both, eller --layer "
+        f"{'related' if layer == 'actions' else 'actions'} med --tier {' '.join(tiers)}; lagren sdg, committees, "
+        f"indicators och all går med varje nivå / the {layer} layer is made of the {needed} tier only, so --tier "
+        f"{' '.join(tiers)} gives no pair of goals: use --layer {layer} with --tier {needed} or both"
+    )
 
 
 @cache

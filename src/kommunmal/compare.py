@@ -9,6 +9,12 @@ least 50 % alike, then by the same short name, then greedily by the most alike s
 at least 30 % alike. Likeness is difflib.SequenceMatcher's ratio over the lower-cased words. Actions are paired
 by the same IRI name, then by text at least 60 % alike. What stays unpaired was added or removed; but when the
 other document is an excerpt (kmc:coverage kmc:excerpt) or models no actions, it is "unknown", never "added".
+
+Placeholder names (the last sentence of MATCH_RULE): a goal whose short name (skos:prefLabel) is only "Mål N" or
+"Goal N" with N its own number, or only its number, has no name of its own: the source gave none
+(data/ostersund/2023: the page numbers its goals and names none, see the editorial note there). Such a goal is
+never "renamed", neither from nor to the placeholder, and placeholders pair no goals by short name; a change of
+statement is still "reworded".
 """
 
 from __future__ import annotations
@@ -31,7 +37,8 @@ MATCH_RULE = (
     "Mål paras ihop i tur och ordning: samma nummer och målformuleringar som är minst 50 % lika; samma kortnamn; "
     "annars de mest lika målformuleringarna bland de oparade, om de är minst 30 % lika (difflib.SequenceMatcher "
     "över ord). Åtaganden paras genom samma IRI-namn, annars text som är minst 60 % lika. Det som saknas i ett "
-    "utdrag räknas som okänt, inte som borttaget eller tillagt."
+    "utdrag räknas som okänt, inte som borttaget eller tillagt. Ett kortnamn som bara är ”Mål N” eller målets "
+    "nummer står för ett namn som källan inte ger: målet räknas inte som omdöpt från eller till det."
 )
 NAME = re.compile(r"^([a-z0-9-]+)/(\d{4})$")
 COMPLETE, EXCERPT = "complete", "excerpt"
@@ -79,6 +86,27 @@ class Goal:
     @property
     def text(self) -> str:
         return "\n".join(self.paragraphs)
+
+    @property
+    def named(self) -> bool:
+        """Whether the goal has a short name of its own: not empty and not a placeholder for its number ("Mål 1",
+        "Goal 1", "1"; rule in the module docstring)."""
+        return not is_placeholder(self.label, self.notation)
+
+    @property
+    def title(self) -> str:
+        """Number and short name for text ("1.6 Fritid"), or the placeholder alone ("Mål 1", never "1 Mål 1")."""
+        if not self.label.strip():
+            return self.notation
+        return self.label if not self.named else f"{self.notation} {self.label}".strip()
+
+
+def is_placeholder(label: str, notation: str) -> bool:
+    """Whether a goal's short name `label` only stands in for its number `notation`: empty, the number itself, or
+    "Mål <number>" / "Goal <number>" (case and spacing ignored). Rule: see the module docstring."""
+    words = label.casefold().split()
+    number = notation.casefold().strip()
+    return not words or words == [number] or (len(words) == 2 and words[0] in ("mål", "goal") and words[1] == number)
 
 
 @dataclass
@@ -316,7 +344,7 @@ def match_goals(before: list[Goal], after: list[Goal]) -> list[tuple[Goal, Goal,
         if b is not None and similarity(a.statement, b.statement) >= NOTATION_MIN:
             take(a, b, "notation")
     for a in list(left):
-        b = next((b for b in right if a.label and b.label.casefold() == a.label.casefold()), None)
+        b = next((b for b in right if a.named and b.named and b.label.casefold() == a.label.casefold()), None)
         if b is not None:
             take(a, b, "short-name")
     scored = sorted(
@@ -340,7 +368,7 @@ def match_goals(before: list[Goal], after: list[Goal]) -> list[tuple[Goal, Goal,
 
 def _goal_change(a: Goal, b: Goal, rule: str, score: float) -> GoalChange:
     kinds = []
-    if not _same(a.label.casefold(), b.label.casefold()):
+    if a.named and b.named and not _same(a.label.casefold(), b.label.casefold()):
         kinds.append("renamed")
     if not _same(a.statement, b.statement):
         kinds.append("reworded")

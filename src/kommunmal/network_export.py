@@ -1,4 +1,4 @@
-"""Writers for the goal graph (kommunmal.analysis): text summary, GraphML, GEXF, JSON, CSV, PNG, SVG and HTML.
+"""Writers for the goal graph (kommunmal.analysis): text summary, GraphML, GEXF, JSON, CSV, DOT, PNG, SVG, HTML.
 
 GraphML and GEXF carry only strings and numbers (lists joined with "; ") so that Gephi and Cytoscape read
 them; JSON is networkx node-link data with the lists kept. The picture and the HTML page share one layout:
@@ -38,6 +38,11 @@ class ExportFormat:
     extension: str
     binary: bool  # not for a terminal: needs --out
     write: Callable[[nx.Graph], bytes]
+    other_extensions: tuple[str, ...] = ()  # further file name endings that mean this format (.gv for DOT)
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return (self.extension, *self.other_extensions)
 
 
 def layer_names(g: nx.Graph) -> list[str]:
@@ -298,6 +303,13 @@ def write_csv(g: nx.Graph) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def write_dot(g: nx.Graph) -> bytes:
+    """Graphviz DOT (kommunmal.network_dot)."""
+    from kommunmal.network_dot import write_dot as dot
+
+    return dot(g)
+
+
 def write_png(g: nx.Graph) -> bytes:
     from kommunmal.network_picture import save
 
@@ -325,6 +337,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         ExportFormat("gexf", "application/gexf+xml", "gexf", False, write_gexf),
         ExportFormat("json", "application/json", "json", False, write_json),
         ExportFormat("csv", "text/csv; charset=utf-8", "csv", False, write_csv),
+        ExportFormat("dot", "text/vnd.graphviz; charset=utf-8", "dot", False, write_dot, ("gv",)),
         ExportFormat("png", "image/png", "png", True, write_png),
         ExportFormat("svg", "image/svg+xml", "svg", True, write_svg),
         ExportFormat("html", "text/html; charset=utf-8", "html", False, write_html),
@@ -342,6 +355,12 @@ def render(g: nx.Graph, fmt: str) -> bytes:
 
 
 def format_for_path(path: str) -> str | None:
-    """The export format a file name's extension implies, if any."""
-    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    return next((f.name for f in EXPORT_FORMATS.values() if f.extension == suffix), None)
+    """The export format a file name's extension implies (".dot" and ".gv" both "dot"), None for another or none."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return next((f.name for f in EXPORT_FORMATS.values() if suffix in f.extensions), None)
+
+
+def extension_list() -> str:
+    """Every file name ending the formats are chosen by, with the format, for messages: ".txt (text), …"."""
+    return ", ".join(f".{ext} ({f.name})" for f in EXPORT_FORMATS.values() for ext in f.extensions)

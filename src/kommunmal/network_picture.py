@@ -202,19 +202,11 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
             zorder=5,
             linespacing=1.25,
         )
-    fig.text(0.5, 0.965, g.graph["title"], ha="center", va="top", fontsize=17, fontweight="bold", fontfamily=FONT)
-    fig.text(0.5, 0.925, subtitle(g), ha="center", va="top", fontsize=12, fontfamily=FONT, color="#333")
-    fig.text(
-        0.5,
-        0.895,
-        f"Linjens tjocklek och talet på den: {unit(g)}. Cirkelns storlek: målets viktade grad."
-        + (" Streckad linje: bara närliggande åtaganden." if any(related_only(g, d) for *_e, d in edges) else ""),
-        ha="center",
-        va="top",
-        fontsize=10.5,
-        fontfamily=FONT,
-        color="#333",
-    )
+    key = f"Linjens tjocklek och talet på den: {unit(g)}. Cirkelns storlek: målets viktade grad."
+    if any(related_only(g, d) for *_e, d in edges):
+        key += " Streckad linje: bara närliggande åtaganden."
+    bottom = _heading(fig, [(g.graph["title"], 17, "bold"), (subtitle(g), 12, "normal"), (key, 10.5, "normal")])
+    ax.set_position((0.02, 0.1, 0.96, min(0.76, bottom - 0.01 - 0.1)))
     handles = [
         Line2D(
             [],
@@ -251,6 +243,47 @@ def figure(g: nx.Graph):  # -> matplotlib.figure.Figure
     if not edges:
         ax.text(0, 0, f"Inga {unit(g)}", ha="center", va="center", fontsize=13, fontfamily=FONT, color="#666")
     return fig
+
+
+HEADING_TOP = 0.975  # figure fraction
+HEADING_MARGIN = 0.03  # figure fraction left free at each side
+MIN_FONT = 8.0
+
+
+def _heading(fig, lines: list[tuple[str, float, str]]) -> float:
+    """Write the heading lines (text, font size in points, weight) centred from the top down, each wrapped to the
+    figure's width less the margins, and at most two lines, its font shrunk (not below MIN_FONT) until it fits.
+    Returns the figure fraction where the heading ends. Measured with the Agg renderer: the same text metrics as the
+    PNG and SVG writers."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    room = fig.get_figwidth() * fig.dpi * (1 - 2 * HEADING_MARGIN)
+    y = HEADING_TOP
+    for text, size, weight in lines:
+        if not text:
+            continue
+        colour = "black" if weight == "bold" else "#333"
+        label = fig.text(0.5, y, text, ha="center", va="top", fontweight=weight, fontfamily=FONT, color=colour)
+        for font in (size, size * 0.9, size * 0.8, max(MIN_FONT, size * 0.7)):
+            label.set_fontsize(font)
+            if _fit(label, text, room, renderer):
+                break
+        y -= label.get_window_extent(renderer).height / (fig.get_figheight() * fig.dpi) + 0.008
+    return y
+
+
+def _fit(label, text: str, room: float, renderer) -> bool:
+    """Set `label`'s text to `text` on one line or else on two, split at the space that makes the longer line
+    shortest, and say whether it is then at most `room` pixels wide at the label's font size."""
+    label.set_text(text)
+    if label.get_window_extent(renderer).width <= room:
+        return True
+    spaces = [i for i, char in enumerate(text) if char == " "]
+    if spaces:
+        cut = min(spaces, key=lambda i: max(i, len(text) - i - 1))
+        label.set_text(text[:cut] + "\n" + text[cut + 1 :])
+    return label.get_window_extent(renderer).width <= room
 
 
 def _community_lines(g: nx.Graph) -> list[str]:

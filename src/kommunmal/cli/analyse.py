@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from kommunmal.analysis import LAYER_CHOICES, STRENGTHS, TIERS, analyse
+from kommunmal.analysis import LAYER_CHOICES, STRENGTHS, TIERS, analyse, empty_combination
 from kommunmal.cli.common import settings
 from kommunmal.documents import resolve
 from kommunmal.errors import KommunmalError, NotFound
 from kommunmal.integrity import no_release_message
-from kommunmal.network_export import EXPORT_FORMATS, format_for_path, render
+from kommunmal.network_export import EXPORT_FORMATS, extension_list, format_for_path, render
 from kommunmal.sparql_source import open_source
 
 
@@ -22,7 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Build the weighted goal–goal graph (weight = number of shared items in the layer; for related "
         "commitments and SDG targets the sum of their scores or link strengths) with "
         "weighted degree, betweenness, eigenvector centrality and communities per goal, and write it "
-        "as a summary, a network file (Gephi, Cytoscape), a table, a picture or an interactive page.",
+        "as a summary, a network file (Gephi, Cytoscape, Graphviz), a table, a picture or an interactive page.",
+        epilog="exit codes: 0 the graph was written; 2 unusable input (no release or unreachable endpoint, no such "
+        "document, a layer and tier that can give no pair, an --out extension that names no format); 130 "
+        "interrupted",
     )
     p.add_argument(
         "--layer",
@@ -37,7 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=(*TIERS, "both"),
         default="both",
         help="which action tiers count: shared (the same commitment under both goals), related (related "
-        "commitments) or both (default)",
+        "commitments) or both (default); --layer actions needs shared or both, --layer related needs related or "
+        "both",
     )
     p.add_argument(
         "--min-strength",
@@ -58,7 +62,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=tuple(EXPORT_FORMATS),
         help="output format (default: from the --out file's extension, else text)",
     )
-    p.add_argument("--out", type=Path, help="file to write (default: standard output; png and svg need a file)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="file to write; its extension chooses the format: "
+        + extension_list().replace("%", "%%")
+        + " (default: standard output; png and svg need a file)",
+    )
     p.add_argument("--endpoint", metavar="URL", help="query this SPARQL endpoint instead of the embedded store")
     p.add_argument(
         "--release-dir",
@@ -78,16 +88,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     s = settings(args)
-    fmt = args.format or (format_for_path(str(args.out)) if args.out else None) or "text"
+    fmt = output_format(args.format, args.out)
     if EXPORT_FORMATS[fmt].binary and args.out is None:
         raise KommunmalError(f"--format {fmt} is an image: give a file with --out, e.g. --out goal-graph.{fmt}")
+    tiers = TIERS if args.tier == "both" else (args.tier,)
+    if why := empty_combination(args.layer, tiers):
+        raise KommunmalError(why)
     release_dir = args.release_dir or s.release_dir
     try:
         source = open_source(s.vocab, endpoint=args.endpoint, release_dir=release_dir, timeout_s=args.timeout)
     except NotFound:
         raise NotFound(no_release_message(release_dir) + ", or query a SPARQL endpoint with --endpoint URL") from None
     minimum = min_strength(args.min_strength)
-    tiers = TIERS if args.tier == "both" else (args.tier,)
     document = resolve(source, args.document).iri if args.document else None
     graph = analyse(source, args.layer, tiers=tiers, min_strength=minimum, document=document)
     if graph.number_of_nodes() == 0:
@@ -109,6 +121,26 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def output_format(given: str | None, out: Path | None) -> str:
+    """The export format: --format if given, else the one --out's extension names, else text (standard output).
+    Raises KommunmalError (exit 2) for an --out extension that names no format, and for one that names another
+    format than --format."""
+    implied = format_for_path(str(out)) if out is not None else None
+    if given is None and out is not None and implied is None:
+        raise KommunmalError(
+            f"--out {out}: filändelsen anger inget format som kan skrivas; möjliga är {extension_list()}. Byt "
+            f"filändelse eller ange --format / the extension names no format kommunmal can write: use one of "
+            f"those, or give --format"
+        )
+    if given is not None and implied is not None and implied != given:
+        raise KommunmalError(
+            f"--out {out} anger formatet {implied}, men --format är {given}; ge filen ändelsen "
+            f".{EXPORT_FORMATS[given].extension} eller utelämna --format / the extension names {implied} but "
+            f"--format is {given}"
+        )
+    return given or implied or "text"
 
 
 def min_strength(value: str) -> float:

@@ -1,4 +1,8 @@
-"""`kommunmal build`: validate and write a release; invalid data leaves the previous release untouched."""
+"""`kommunmal build`: validate and write a release; invalid data leaves the previous release untouched.
+
+A running `kommunmal serve` keeps serving the release it started with (by design: a server switches releases only
+when restarted), so the last line of a successful build says to restart it.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,17 @@ from kommunmal.views.swedish import count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="validate the sources and write a release (dumps, VoID, store)")
+    p = sub.add_parser(
+        "build",
+        help="validate the sources and write a release (dumps, VoID, store)",
+        description="Assemble ontology, data and reference data into one dataset, validate it against the SHACL "
+        "shapes and, only when it conforms, write a release (dumps, VoID, validation report, store) and make it "
+        "current. A running `kommunmal serve` keeps serving the release it started with: restart it to serve the "
+        "new one.",
+        epilog="exit codes: 0 the release was written and is current; 1 the data has violations (nothing "
+        "published, the previous release stays current); 2 unusable input (a file that cannot be read or parsed, "
+        "a full disk, a build already running into the same folder); 130 interrupted",
+    )
     p.add_argument("--out", type=Path, help="release folder (default: setting release_dir, ./build)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("-v", "--verbose", action="store_true", help="print every warning (default: a one-line summary)")
@@ -44,13 +58,18 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"release {meta['id']}: {count(meta['triples'], 'trippel', 'tripplar')} i "
         f"{count(len(meta['graphs']), 'graf', 'grafer')}, {count(meta['warnings'], 'varning', 'varningar')} -> "
-        f"{release.path}"
+        f"{release.path}",
+        flush=True,
     )
     if report.warnings and args.verbose:
         print(report.text(), file=sys.stderr)
     elif report.warnings and not args.quiet:
         print(warning_summary(report), file=sys.stderr)
+    print(RESTART)
     return 0
+
+
+RESTART = "Starta om `kommunmal serve` för att visa den nya utgåvan / restart `kommunmal serve` to serve it"
 
 
 def warning_summary(report: Report) -> str:

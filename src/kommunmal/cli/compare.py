@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Compare two goal documents, named as municipality/year (ostersund/2024) or by IRI. "
         "Goals are paired by number, short name or similar statement (the rule is printed); statements and "
         "texts get a word-level diff. Output as text, JSON, or an RDF change set in Turtle.",
+        epilog="exit codes: 0 the comparison was written; 2 unusable input (no such document, no release or an "
+        "unreachable endpoint); 130 interrupted",
     )
     p.add_argument("before", metavar="A", help="the earlier document, e.g. ostersund/2023")
     p.add_argument("after", metavar="B", help="the later document, e.g. ostersund/2024")
@@ -54,8 +56,8 @@ def text(c: Comparison) -> str:
     out.append("Mål")
     for g in c.goals:
         kinds = ", ".join(GOAL_KINDS_SV[k] for k in g.kinds)
-        a = f"{g.before.notation} {g.before.label}" if g.before else "–"
-        b = f"{g.after.notation} {g.after.label}" if g.after else "–"
+        a = g.before.title if g.before else "–"
+        b = g.after.title if g.after else "–"
         how = f" [{RULES_SV[g.matched_by]}, {round(g.similarity * 100)} % lika]" if g.matched_by else ""
         out.append(f"  {a} → {b}: {kinds}{how}")
         if g.before and g.after and "reworded" in g.kinds:

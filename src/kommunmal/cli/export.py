@@ -13,7 +13,13 @@ CHOICES = [f.name for f in (*RDF_GRAPH_FORMATS, *RDF_DATASET_FORMATS)]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write the whole dataset to standard output")
+    p = sub.add_parser(
+        "export",
+        help="write the whole dataset to standard output",
+        description="Load ontology, data and reference data (without validating) and write them to standard "
+        "output in one RDF format.",
+        epilog="exit codes: 0 written; 2 unusable input (a file that cannot be read or parsed); 130 interrupted",
+    )
     p.add_argument(
         "--format",
         default="turtle",

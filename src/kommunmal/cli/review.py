@@ -11,13 +11,16 @@ standard input:
   h  hoppa över (skip; stays proposed)          s  spara och sluta (save and stop)
 
 Each decision is saved at once, with who (--reviewer) and when, in DRAFT_DIR/review.ttl; a stopped session resumes
-where it stopped. At the end the accepted part is written as curated Turtle to --out (default
-data/<municipality>/<year>/ of the data folder), with review.ttl beside it.
+where it stopped. At the end (all proposals answered, or s) the accepted part is written as curated Turtle to --out
+(default data/<municipality>/<year>/ of the data folder), with review.ttl beside it. Should standard input end before
+an answer (end of file, e.g. an empty pipe), the session stops: the decisions made until then are kept (each was saved
+when made) and written out as at s; with none made, nothing is saved. Either way the exit code is 2.
 
 Example:
   kommunmal review draft/ostersund/2024 --reviewer "Anna Andersson" --out data/ostersund/2024
 
-Exit 0 done, 2 not a draft folder.
+Exit codes: 0 done (all proposals answered, or stopped with s); 2 unusable input (not a draft folder, --out holds
+hand-curated data, standard input ended before an answer); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -79,20 +82,28 @@ def run(args: argparse.Namespace) -> int:
     pending = review.pending()
     print(f"{len(pending)} förslag att granska i {args.draft}")
     done = 0
+    ended = False
     for n, proposal in enumerate(pending, 1):
         if proposal.kind != "goals" and (proposal.iri, None, None) not in review.union:
             continue  # dropped with an action rejected earlier in this session
         print()
         print(f"[{n}/{len(pending)}] " + "\n".join(review.describe(proposal)))
-        choices = "[g]odkänn [a]vvisa [r]edigera " + ("[d]ela upp " if _shared(review, proposal) else "")
+        shared = _shared(review, proposal)
+        choices = "[g]odkänn [a]vvisa [r]edigera " + ("[d]ela upp " if shared else "")
+        letters = "g, a, r, d, h eller s" if shared else "g, a, r, h eller s"
         answer = None
         while answer is None:
             raw = _ask(f"{choices}[h]oppa över [s]para och sluta > ")
             if raw is None:
-                raw = "s"  # end of input: save and stop, as if asked to
+                ended = True
+                answer = "stop"
+                break
             answer = ANSWERS.get(raw[:1].lower())
             if answer is None:
-                print("Svara med g, a, r, d, h eller s.")
+                print(f"Svara med {letters}.")
+            elif answer == "split" and not shared:
+                print(f"Bara ett delat åtagande (under flera mål) kan delas upp; svara med {letters}.")
+                answer = None
         if answer == "stop":
             break
         if answer == "skip":
@@ -101,21 +112,35 @@ def run(args: argparse.Namespace) -> int:
             review.accept(proposal)
         elif answer == "reject":
             review.reject(proposal)
-        elif answer == "split" and _shared(review, proposal):
+        elif answer == "split":
             review.split(proposal)
         elif answer == "edit":
             _edit(review, proposal)
-        else:
-            print("Bara ett delat åtagande kan delas upp; förslaget står kvar.")
-            continue
         done += 1
+    if ended and not done:
+        print()
+        print(
+            f"kommunmal review: inmatningen tog slut innan något förslag besvarades; inget sparades och {out} är "
+            f"orörd. Svara på frågorna i terminalen, eller skicka ett svar per rad (g, a, r, d, h, s) / standard "
+            f"input ended before any answer: nothing was saved",
+            file=sys.stderr,
+        )
+        return 2
     written = review.write_curated(out)
     print()
-    print(f"{done} beslut sparade i {args.draft / 'review.ttl'}")
+    print(f"{done} beslut {'sparat' if done == 1 else 'sparade'} i {args.draft / 'review.ttl'}")
     if written:
         print(f"granskad Turtle i {out} ({len(written)} filer)")
     else:
         print("målen är inte godkända än; ingen granskad Turtle skriven")
+    if ended:
+        print(
+            "kommunmal review: inmatningen tog slut före nästa svar. Det som besvarats är sparat; resten står kvar "
+            f"som förslag: fortsätt med kommunmal review {args.draft} / standard input ended before the "
+            "next answer; the decisions made are saved, the rest stay proposed",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -37,7 +37,15 @@ LOGGING = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="serve the current release over HTTP (read-only; SPARQL at /sparql)")
+    p = sub.add_parser(
+        "serve",
+        help="serve the current release over HTTP (read-only; SPARQL at /sparql)",
+        description="Serve the current release read-only: pages, linked data, the SPARQL endpoint at /sparql, the "
+        "catalog and the dumps. It serves the release that was current at start: after `kommunmal build`, "
+        "restart it to serve the new release.",
+        epilog="exit codes: 0 stopped (Ctrl-C or a signal); 2 unusable input (no release, or a damaged one: the "
+        "message says where it looked; --server granian without granian installed)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--uds", help="listen on this Unix socket instead of host:port (for a reverse proxy)")

@@ -12,7 +12,16 @@ from kommunmal.validation import load_shapes, validate, validate_in_context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="validate the data (or the given files) against the SHACL shapes")
+    p = sub.add_parser(
+        "validate",
+        help="validate the data (or the given files) against the SHACL shapes",
+        description="Run the SHACL shapes over the data (ontology/ and data/, or the given files in the context of "
+        "the rest) and print a report grouped by node and path: what is wrong, the shape's message in Swedish or "
+        "English, and the file and line that define the node. Warnings are shown and do not fail. Nothing is "
+        "written.",
+        epilog="exit codes: 0 the data conforms (warnings allowed); 1 violations; 2 unusable input (a file that "
+        "cannot be read or parsed: the message names file and line); 130 interrupted",
+    )
     p.add_argument(
         "paths",
         nargs="*",

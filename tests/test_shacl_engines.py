@@ -20,7 +20,8 @@ from rdflib.namespace import SH
 
 from kommunmal.dataset import parse_file
 from kommunmal.errors import KommunmalError
-from kommunmal.validation import ENGINES, Report, report_results, validate
+from kommunmal.shacl_engines import ENGINES
+from kommunmal.validation import Report, report_results, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "shapes" / "examples").glob("*/*.ttl"))

@@ -27,16 +27,15 @@ from kommunmal.dataset import Source, parse_file
 from kommunmal.document_dumps import write_document_dump
 from kommunmal.documents import documents, graphs_of
 from kommunmal.errors import SourceError
+from kommunmal.shacl_engines import compile_shapes, run_engine
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.validation import (
     Result,
     blank_subject_files,
-    compile_shapes,
     load_shapes,
     locations,
     report_results,
-    run_engine,
     sources_base_iri,
     unknown_term_results,
     vocabulary_terms,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import importlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -16,7 +15,7 @@ from rdflib.namespace import OWL, RDF, SH, XSD
 
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, discover, load_sources, parse_file, union_graph
-from kommunmal.errors import KommunmalError
+from kommunmal.shacl_engines import DEFAULT_ENGINE, run_engine
 from kommunmal.source_lines import line_of
 from kommunmal.views.swedish import count
 
@@ -109,16 +108,6 @@ def shape_files(settings: Settings) -> list[Path]:
     return sorted(p for p in settings.shapes_dir.glob("*.ttl") if p.is_file())
 
 
-# The SHACL engines `validate` can run, by the name of the setting `shacl_engine`. shacl-engine (the PyPI package
-# `shacl`, Rust) is the default: on a unit of the 290-municipality data it validates in about a third of
-# pyshacl-turbo's CPU time (89 against 300 ms, both with mimalloc; scripts/bench_build.py --engines), and
-# tests/test_shacl_engines.py compares each engine result for result with pySHACL, the reference, on the data and
-# on every example in shapes/examples/. pyshacl-turbo (Rust, pySHACL's API) was the default before it.
-# Imported when first used: the server imports this module at start (through kommunmal.release) and never validates.
-ENGINES = {"shacl-engine": "shacl", "turbo": "pyshacl_turbo", "pyshacl": "pyshacl"}
-DEFAULT_ENGINE = "shacl-engine"
-
-
 def parse_shapes(paths: Iterable[Path], base_iri: str) -> Graph:
     """The shapes in `paths` as one graph, relative IRIs and relative sh:namespace declarations resolved against
     `base_iri`.
@@ -170,50 +159,6 @@ def validate(
     if dataset is not None and sources:
         results += unknown_terms(dataset, sources, base_iri)
     return Report(results=results, graph=report_graph)
-
-
-def check_engine(engine: str) -> None:
-    """Raise KommunmalError (exit 2) naming the engines when `engine` is not a key of ENGINES."""
-    if engine not in ENGINES:
-        raise KommunmalError(
-            f"unknown SHACL engine {engine!r} (setting KOMMUNMAL_SHACL_ENGINE); use one of {', '.join(ENGINES)}"
-        )
-
-
-def run_engine(engine: str, data: object, shapes: Graph | object) -> Graph:
-    """The SHACL validation report graph of `data` against `shapes` (an rdflib Graph, or shapes the engine compiled
-    with `compile_shapes`). `data` is an rdflib Graph, or N-Quads text (`str`) validated as the union of its
-    graphs for shacl-engine, or what pyshacl-turbo reads (a pyoxigraph Store, its `Input`). Options are those of
-    every validation here: no inference, warnings allowed, SHACL-AF. Raises KommunmalError for an unknown engine.
-
-    shacl-engine renames blank nodes: a result about a blank node names another label than the data's (see
-    `blank_subject_files`); pyshacl-turbo and pySHACL keep them, and also report the results of a failed sh:node
-    under sh:detail, which shacl-engine leaves out (the result of the sh:node constraint itself is in every
-    engine's report)."""
-    check_engine(engine)
-    if engine == "shacl-engine":
-        return _shacl_engine(data, compile_shapes(engine, shapes) if isinstance(shapes, Graph) else shapes)
-    options = {"inference": "none", "allow_warnings": True, "abort_on_first": False}
-    if not isinstance(shapes, Graph):
-        return shapes.validate(data, **options)[1]
-    return importlib.import_module(ENGINES[engine]).validate(data, shacl_graph=shapes, advanced=True, **options)[1]
-
-
-def compile_shapes(engine: str, shapes: Graph) -> Graph | object:
-    """`shapes` prepared once for many `run_engine` calls: compiled by shacl-engine or pyshacl-turbo, as they are
-    for pySHACL."""
-    check_engine(engine)
-    if engine == "shacl-engine":
-        return importlib.import_module(ENGINES[engine]).Shapes.from_text(shapes.serialize(format="nt"), "nt")
-    if engine != "turbo":
-        return shapes
-    return importlib.import_module(ENGINES[engine]).compile_shapes(shapes, advanced=True)
-
-
-def _shacl_engine(data: object, shapes: object) -> Graph:
-    text, fmt = (data, "nq") if isinstance(data, str) else (data.serialize(format="nt"), "nt")
-    report = shapes.validate_text(text, fmt, allow_warnings=True)
-    return Graph().parse(data=report.serialize("ntriples"), format="nt")
 
 
 def blank_subject_files(subjects_files: dict) -> set:

@@ -11,9 +11,10 @@ from pyshacl import validate
 from rdflib import Graph, Literal, Namespace
 
 from kommunmal.cli import main
-from kommunmal.compare import Action, Comparison, Document, Goal, compare, compare_documents, diff_string
+from kommunmal.compare import Action, Comparison, Document, Goal, compare, compare_documents
 from kommunmal.sparql_source import StoreSource
 from kommunmal.validation import load_shapes
+from kommunmal.word_diff import diff_string
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIR = ("ostersund/2023", "ostersund/2024")

@@ -19,13 +19,13 @@ statement is still "reworded".
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kommunmal.errors import KommunmalError
 from kommunmal.sparql_source import Row, SparqlSource, query_text, with_values
+from kommunmal.word_diff import WordOp, similarity, word_diff
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -137,15 +137,6 @@ class Document:
 
 
 @dataclass
-class WordOp:
-    """One step of a word diff: op is "equal", "delete", "insert" or "replace"; old/new are the words."""
-
-    op: str
-    old: str
-    new: str
-
-
-@dataclass
 class GoalChange:
     """A goal in one or both documents. kinds ⊆ {added, removed, renamed, reworded, unchanged, unknown}."""
 
@@ -213,38 +204,6 @@ class Comparison:
 
 
 # --- text ------------------------------------------------------------------------------------------------------
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
-def similarity(a: str, b: str) -> float:
-    """Word similarity from 0 to 1: difflib.SequenceMatcher ratio over the lower-cased words of a and b."""
-    return difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False).ratio()
-
-
-def word_diff(old: str, new: str) -> list[WordOp]:
-    """The word-level diff of two texts (tokens split on white space, punctuation kept with its word)."""
-    a, b = old.split(), new.split()
-    ops = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        ops.append(WordOp(tag, " ".join(a[i1:i2]), " ".join(b[j1:j2])))
-    return ops
-
-
-def diff_string(ops: list[WordOp]) -> str:
-    """A diff as one line, removed words as [-…-] and added as {+…+} (git diff --word-diff)."""
-    parts = []
-    for op in ops:
-        if op.op == "equal":
-            parts.append(op.old)
-            continue
-        if op.old:
-            parts.append(f"[-{op.old}-]")
-        if op.new:
-            parts.append(f"{{+{op.new}+}}")
-    return " ".join(parts)
 
 
 def _same(a: str, b: str) -> bool:

@@ -17,7 +17,6 @@ from kommunmal.compare import (
     RULES_SV,
     NoSuchDocument,
     compare,
-    diff_string,
     documents,
 )
 from kommunmal.config import Settings
@@ -27,6 +26,7 @@ from kommunmal.store import Store
 from kommunmal.web.deps import get_release, get_settings, get_store
 from kommunmal.web.render import Site, alternates, choose, not_acceptable, page, rdf_response, split_extension
 from kommunmal.web.routes import pages
+from kommunmal.word_diff import diff_string
 
 router = APIRouter()
 FORMATS = {"html": "text/html", "json": "application/json", "turtle": "text/turtle"}

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from kommunmal.compare import diff_string
+from kommunmal.word_diff import diff_string
 
 if TYPE_CHECKING:
-    from kommunmal.compare import Comparison, Document, WordOp
+    from kommunmal.compare import Comparison, Document
+    from kommunmal.word_diff import WordOp
 
 ACTION_KINDS = {"kept": "unchanged", "reworded": "reworded", "new": "added", "dropped": "removed", "unknown": "unknown"}
 RULES = {

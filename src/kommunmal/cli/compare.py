@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from kommunmal.cli.common import settings
-from kommunmal.compare import ACTION_KINDS_SV, GOAL_KINDS_SV, RULES_SV, Comparison, compare, diff_string
+from kommunmal.compare import ACTION_KINDS_SV, GOAL_KINDS_SV, RULES_SV, Comparison, compare
 from kommunmal.sparql_source import open_source
+from kommunmal.word_diff import diff_string
 
 FORMATS = ("text", "json", "turtle")
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from fastapi.testclient import TestClient
 
+VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "source", "wbr"})
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DOC = "/doc/ostersund/budget-2024"
 GOAL = f"{DOC}/goal/1.4"
@@ -23,8 +25,6 @@ def html(client: TestClient, path: str) -> str:
 class Texts(HTMLParser):
     """The text of <main>, each run with the language of the element around it (the page's "sv" by default)."""
 
-    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr"}
-
     def __init__(self) -> None:
         super().__init__()
         self.langs: list[str] = ["sv"]
@@ -32,13 +32,13 @@ class Texts(HTMLParser):
         self.runs: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.VOID:
+        if tag in VOID:
             return
         self.main += tag == "main" or bool(self.main)
         self.langs.append(dict(attrs).get("lang") or self.langs[-1])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID:
+        if tag in VOID:
             return
         if self.main:
             self.main -= 1
@@ -82,3 +82,24 @@ def test_the_json_view_gives_one_evidence_item_per_quote_and_place_with_the_swed
     for link in links:
         places = [(quote, place) for quote, place, _ in link["evidence"]]
         assert len(places) == len(set(places)), link["link"]
+
+
+# ---------------------------------------------------------------------------------------------- 2. English marked
+
+ENGLISH_ONLY = ("Ensure equal opportunity and reduce inequalities", "Encourage and promote effective public")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"{DOC}/action/minskade-klyftor", "/graph?lager=sdg", "/graph?lager=all", "/sdg/10", "/sdg/10.3", "/sdg/17"],
+)
+def test_an_sdg_target_named_only_in_english_is_marked_english(client: TestClient, path: str) -> None:
+    runs = [(lang, text) for lang, text in texts(html(client, path)) if any(e in text for e in ENGLISH_ONLY)]
+    assert runs, f"{path} no longer shows an English-only target; pick another page"
+    assert {lang for lang, _ in runs} == {"en"}, [text[:40] for lang, text in runs if lang != "en"]
+
+
+def test_a_target_without_a_swedish_name_is_headed_without_repeating_its_number(client: TestClient) -> None:
+    heading = re.search(r"<h1>(.*?)</h1>", html(client, "/sdg/10.3"), re.S).group(1)
+    text = re.sub(r"<[^>]+>", " ", heading)
+    assert text.count("10.3") == 1, heading

@@ -103,3 +103,39 @@ def test_a_target_without_a_swedish_name_is_headed_without_repeating_its_number(
     heading = re.search(r"<h1>(.*?)</h1>", html(client, "/sdg/10.3"), re.S).group(1)
     text = re.sub(r"<[^>]+>", " ", heading)
     assert text.count("10.3") == 1, heading
+
+
+# ---------------------------------------------------------------------------------------------- 3. no RDF terms
+
+CURIE = re.compile(r"^(?:skos|cv|org|adms|dct|prov|dcat|foaf|qb|rdfs?|owl|km|sdgo?):[A-Za-z]+$")
+
+
+def term_texts(client: TestClient, path: str) -> list[str]:
+    """The texts of a page that are a CURIE or an IRI of the vocabulary, wherever they stand."""
+    return [t for _, t in texts(html(client, path)) if CURIE.match(t) or "/def/kommunmal#" in t]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/doc/ostersund",
+        "/doc/ostersund/org/kommunstyrelsen",
+        "/doc/ostersund/org/ostersunds-radhus-ab",
+        "/doc/ostersund/org/finans-och-fastighetsutskottet",
+        "/doc/ostersund/org/barn-och-utbildningsnamnden",
+        f"{DOC}/action/minskade-klyftor",
+        "/doc/ostersund/budget-2023/goal/1",
+        "/doc/ostersund/identifier/kommunkod",
+    ],
+)
+def test_property_tables_name_terms_in_swedish_not_as_curies_or_iris(client: TestClient, path: str) -> None:
+    assert term_texts(client, path) == []
+
+
+def test_the_named_properties_and_classes_read_as_swedish(client: TestClient) -> None:
+    municipality = html(client, "/doc/ostersund")
+    assert ">offentlig organisation</a>" in municipality
+    assert re.search(r"2380</span> <span class=\"small\">\(kommunkod\)</span>", municipality)
+    assert ">närliggande</a>" in html(client, f"{DOC}/action/minskade-klyftor")
+    assert ">omfattning</a>" in html(client, "/doc/ostersund/org/barn-och-utbildningsnamnden")
+    assert ">historik</a>" in html(client, "/doc/ostersund/org/finans-och-fastighetsutskottet")

@@ -139,3 +139,14 @@ def test_the_named_properties_and_classes_read_as_swedish(client: TestClient) ->
     assert ">närliggande</a>" in html(client, f"{DOC}/action/minskade-klyftor")
     assert ">omfattning</a>" in html(client, "/doc/ostersund/org/barn-och-utbildningsnamnden")
     assert ">historik</a>" in html(client, "/doc/ostersund/org/finans-och-fastighetsutskottet")
+
+
+# ---------------------------------------------------------------------------------------------- 4. search facets
+
+
+def test_search_names_a_goals_document_by_municipality_and_year_not_by_its_key(client: TestClient) -> None:
+    page = html(client, "/search?q=hållbara")
+    shown = [t for _, t in texts(page)]
+    assert any(t.endswith("(Östersunds kommun 2024)") for t in shown), "the goal facet names its document"
+    assert not [t for t in shown if re.search(r"ostersund/20\d\d", t)], "a document key shown as text"
+    assert not [t for t in shown if re.fullmatch(r"(\d+) Mål \1\b.*", t)], "a goal's number said twice"

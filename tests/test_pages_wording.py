@@ -150,3 +150,30 @@ def test_search_names_a_goals_document_by_municipality_and_year_not_by_its_key(c
     assert any(t.endswith("(Östersunds kommun 2024)") for t in shown), "the goal facet names its document"
     assert not [t for t in shown if re.search(r"ostersund/20\d\d", t)], "a document key shown as text"
     assert not [t for t in shown if re.fullmatch(r"(\d+) Mål \1\b.*", t)], "a goal's number said twice"
+
+
+# ---------------------------------------------------------------------------------------------- 5. numbers, dates
+
+ISO = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d)?")
+MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+
+
+def test_row_limits_group_thousands_as_swedish_does(client: TestClient) -> None:
+    shown = " ".join(t for _, t in texts(html(client, "/sparql")))
+    assert not re.search(r"\d{4,} rader", shown), "a count of rows without a thousands separator"
+    assert re.search(r"\d{1,3}(?:[\u202f\u00a0]\d{3})+ rader", shown)
+
+
+@pytest.mark.parametrize("path", ["/dumps/", "/catalog"])
+def test_dates_are_written_in_swedish_and_kept_machine_readable(client: TestClient, path: str) -> None:
+    page = html(client, path)
+    assert not [t for _, t in texts(page) if ISO.search(t)], "an ISO date or time shown as text"
+    stamps = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', page)
+    assert stamps
+    for machine, shown in stamps:
+        assert ISO.match(machine)
+        day = re.fullmatch(rf"(\d{{1,2}}) ({MONTHS}) (\d{{4}})(?: kl\. (\d\d)\.(\d\d)(?: UTC)?)?", shown)
+        assert day, shown
+        assert (int(day.group(1)), day.group(3)) == (int(machine[8:10]), machine[:4])
+        if day.group(4):
+            assert f"{day.group(4)}:{day.group(5)}" == machine[11:16]

@@ -177,3 +177,19 @@ def test_dates_are_written_in_swedish_and_kept_machine_readable(client: TestClie
         assert (int(day.group(1)), day.group(3)) == (int(machine[8:10]), machine[:4])
         if day.group(4):
             assert f"{day.group(4)}:{day.group(5)}" == machine[11:16]
+
+
+# ---------------------------------------------------------------------------------------------- 6. nothing recorded
+
+
+def test_a_document_without_recorded_actions_says_so_instead_of_counting_zeros(client: TestClient) -> None:
+    excerpt = html(client, "/doc/ostersund/budget-2023/document")
+    counts = re.findall(r'<p class="counts">(.*?)</p>', excerpt, re.S)
+    assert counts and set(counts) == {"inga åtaganden eller kopplingar registrerade"}
+    mapped = re.findall(r'<p class="counts">(.*?)</p>', html(client, f"{DOC}/document"), re.S)
+    assert mapped and all(re.match(r"\d+ åtag", c) for c in mapped), "a mapped document still counts"
+    assert client.get("/doc/ostersund/budget-2023/document", params={"format": "json"}).json()["recorded"] == {
+        "actions": False,
+        "sdgs": False,
+        "orgs": False,
+    }

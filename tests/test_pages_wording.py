@@ -126,6 +126,7 @@ def term_texts(client: TestClient, path: str) -> list[str]:
         f"{DOC}/action/minskade-klyftor",
         "/doc/ostersund/budget-2023/goal/1",
         "/doc/ostersund/identifier/kommunkod",
+        "/doc/ostersund/outcomes/N01951",
     ],
 )
 def test_property_tables_name_terms_in_swedish_not_as_curies_or_iris(client: TestClient, path: str) -> None:
@@ -164,7 +165,7 @@ def test_row_limits_group_thousands_as_swedish_does(client: TestClient) -> None:
     assert re.search(r"\d{1,3}(?:[\u202f\u00a0]\d{3})+ rader", shown)
 
 
-@pytest.mark.parametrize("path", ["/dumps/", "/catalog"])
+@pytest.mark.parametrize("path", ["/dumps/", "/catalog", "/doc/ostersund/outcomes/N01951"])
 def test_dates_are_written_in_swedish_and_kept_machine_readable(client: TestClient, path: str) -> None:
     page = html(client, path)
     assert not [t for _, t in texts(page) if ISO.search(t)], "an ISO date or time shown as text"

@@ -194,3 +194,10 @@ def test_a_document_without_recorded_actions_says_so_instead_of_counting_zeros(c
         "sdgs": False,
         "orgs": False,
     }
+
+
+def test_property_tables_write_sdg_codes_one_way(client: TestClient) -> None:
+    """The UN's padded notations ("10.03", "11.0a") are the untagged labels of targets without a Swedish text."""
+    shown = [t for _, t in texts(html(client, f"{DOC}/action/minskade-klyftor"))]
+    assert not [t for t in shown if re.fullmatch(r"\d+\.0\w+", t)]
+    assert "Delmål 10.3" in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -9,6 +10,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kommunmal.describe import Description
+from kommunmal.iris import SDG
+from kommunmal.views.sparql import sdg_code
 from kommunmal.views.terms import term_label
 
 PREDICATE_LABELS_KEY = "label"
@@ -26,10 +29,19 @@ def value_names(d: Description, values: list[Any]) -> dict[Any, dict[str, str]]:
     for v in values:
         term = v.datatype if isinstance(v, Literal) else v
         if isinstance(term, URIRef) and not d.labels.get(term, {}).get("sv"):
-            found = term_label(term)
+            found = term_label(term) or sdg_name(term)
             if found:
                 names[term] = {"sv": found}
     return names
+
+
+def sdg_name(iri: URIRef) -> str | None:
+    """ "Delmål 10.3" or "Globalt mål 10" for a UN SDG goal or target IRI (…/sdg/10.3), whose labels without a
+    language are the UN's padded notations ("10.03"); None for other IRIs."""
+    code = str(iri)[len(SDG) :] if str(iri).startswith(SDG) else ""
+    if not re.fullmatch(r"\d{1,2}(?:\.\w{1,2})?", code):
+        return None
+    return f"Delmål {sdg_code(code)}" if "." in code else f"Globalt mål {sdg_code(code)}"
 
 
 def properties(d: Description, label: Any, subject: Any = None) -> list[dict[str, Any]]:

@@ -201,3 +201,9 @@ def test_property_tables_write_sdg_codes_one_way(client: TestClient) -> None:
     shown = [t for _, t in texts(html(client, f"{DOC}/action/minskade-klyftor"))]
     assert not [t for t in shown if re.fullmatch(r"\d+\.0\w+", t)]
     assert "Delmål 10.3" in shown
+
+
+@pytest.mark.parametrize("path", ["/sdg", "/sdg/10"])
+def test_the_english_citation_of_the_un_kos_is_marked_english(client: TestClient, path: str) -> None:
+    runs = [(lang, t) for lang, t in texts(html(client, path)) if "A Knowledge Organization System" in t]
+    assert runs and {lang for lang, _ in runs} == {"en"}

@@ -34,7 +34,8 @@ class Texts(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID:
             return
-        self.main += tag == "main" or bool(self.main)
+        if tag == "main" or self.main:
+            self.main += 1  # elements open inside <main>, counting it: 0 again once </main> is passed
         self.langs.append(dict(attrs).get("lang") or self.langs[-1])
 
     def handle_endtag(self, tag: str) -> None:

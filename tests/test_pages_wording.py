@@ -208,3 +208,22 @@ def test_property_tables_write_sdg_codes_one_way(client: TestClient) -> None:
 def test_the_english_citation_of_the_un_kos_is_marked_english(client: TestClient, path: str) -> None:
     runs = [(lang, t) for lang, t in texts(html(client, path)) if "A Knowledge Organization System" in t]
     assert runs and {lang for lang, _ in runs} == {"en"}
+
+
+def test_one_label_per_quote_and_place_swedish_first_and_a_label_beats_none() -> None:
+    from rdflib import Literal, URIRef
+
+    from kommunmal.views.sparql import merge_evidence
+
+    place = URIRef("urn:x:goal")
+    found = [
+        {"link": "l", "quote": "q", "place": place},
+        {"link": "l", "quote": "q", "place": place, "place_label": Literal("Business", lang="en")},
+        {"link": "l", "quote": "q", "place": place, "place_label": Literal("Näringsliv", lang="sv")},
+        {"link": "l", "quote": "r", "place": place, "place_label": Literal("Business", lang="en")},
+    ]
+    (merged,) = merge_evidence(found, "link", str)
+    assert [(q, str(label), getattr(label, "language", None)) for q, _, label in merged["evidence"]] == [
+        ("q", "Näringsliv", "sv"),
+        ("r", "Business", "en"),
+    ]

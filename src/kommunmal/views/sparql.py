@@ -87,7 +87,10 @@ def sdg_code(code: Any) -> str:
 
 def label_rank(label: Any) -> int:
     """How much a page wants `label` as the one name of something: Swedish first, then text without a language,
-    then English, then any other language (0 is best). Pages name a thing once, in Swedish when they can."""
+    then English, then any other language, no text last (0 is best). Pages name a thing once, in Swedish when
+    they can."""
+    if not str(label or ""):
+        return 4
     lang = getattr(label, "language", None) or ""
     return {"sv": 0, "": 1, "en": 2}.get(lang, 3)
 
@@ -106,7 +109,7 @@ def merge_evidence(rows_: Iterable[Row], key: str, sort: Callable[[Row], Any]) -
         item = (str(row["quote"]), row.get("place"), label)
         for i, (quote, place, known) in enumerate(m["evidence"]):
             if (quote, place) == item[:2]:
-                if label_rank(label) < label_rank(known) and label:
+                if label_rank(label) < label_rank(known):
                     m["evidence"][i] = item
                 break
         else:

@@ -198,7 +198,10 @@ def test_passage_is_cut_around_the_match() -> None:
 def test_several_goal_documents_are_a_facet(tmp_path: Path) -> None:
     from kommunmal.search.index import Entry, write
 
-    docs = {"urn:doc:a": ("Budget 2024", "ostersund/2024"), "urn:doc:b": ("Budget 2025", "ostersund/2025")}
+    docs = {
+        "urn:doc:a": ("Budget 2024", "ostersund/2024", "Östersunds kommun 2024"),
+        "urn:doc:b": ("Budget 2025", "ostersund/2025", "Östersunds kommun 2025"),
+    }
     goals = {"urn:goal:a": ("1.1", "Ledning"), "urn:goal:b": ("1.1", "Ledning")}
     entries = [
         Entry("urn:goal:a", "goal", "Mål 1.1 Ledning", text="En hållbar tillväxt", goals={"urn:goal:a"}),
@@ -212,7 +215,7 @@ def test_several_goal_documents_are_a_facet(tmp_path: Path) -> None:
     assert results.total == 3
     assert {(f.label, f.count) for f in results.facets["document"]} == {("Budget 2024", 1), ("Budget 2025", 2)}
     labels = [f.label for f in results.facets["goal"]]
-    assert labels == ["1.1 Ledning (ostersund/2024)", "1.1 Ledning (ostersund/2025)"]
+    assert labels == ["1.1 Ledning (Östersunds kommun 2024)", "1.1 Ledning (Östersunds kommun 2025)"]
     narrowed = index.search("hållbar", documents=("urn:doc:b",))
     assert {h.iri for h in narrowed.hits} == {"urn:goal:b", "urn:action:b"}
     assert {(f.value, f.count) for f in narrowed.facets["document"]} == {("urn:doc:a", 1), ("urn:doc:b", 2)}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kommunmal.config import Settings
-from kommunmal.documents import documents
+from kommunmal.documents import Document, documents
 from kommunmal.release import Progress
 from kommunmal.search.text import stems
 from kommunmal.sparql_source import Row, SparqlSource, StoreSource
@@ -62,7 +62,7 @@ def build_index(settings: Settings, folder: Path, say: Progress) -> None:
     say("Bygger sökindexet / building the search index …")
     source = StoreSource(Store(folder / "store"), settings.vocab)
     entries, goal_labels, goal_documents = collect(source)
-    doc_labels = {d.iri: (d.title, d.key) for d in documents(source)}
+    doc_labels = {d.iri: (d.title, d.key, document_name(d)) for d in documents(source)}
     write(folder / INDEX_FILE, entries, goal_labels, goal_documents, doc_labels)
     say(f"  {INDEX_FILE}: {len(entries)} poster / entries")
 
@@ -133,9 +133,12 @@ def write(
     entries: list[Entry],
     goal_labels: dict[str, tuple[str, str]],
     goal_documents: dict[str, str],
-    doc_labels: dict[str, tuple[str, str]],
+    doc_labels: dict[str, tuple[str, str, str]],
 ) -> None:
-    """Write the index to `path` (replaced if present): entries, their stems in FTS5, facets and facet labels."""
+    """Write the index to `path` (replaced if present): entries, their stems in FTS5, facets and facet labels.
+    `goal_labels` {goal IRI: (notation, Swedish name)}, `goal_documents` {goal IRI: document IRI}, `doc_labels`
+    {document IRI: (title, key such as "ostersund/2024", name such as "Östersunds kommun 2024")}: with several
+    documents a goal's label names its document by that name ("1.2 Hållbarhet (Östersunds kommun 2024)")."""
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
@@ -163,18 +166,32 @@ def write(
             db.executemany("INSERT INTO facet VALUES (?, ?, ?)", rows)
         several = len(doc_labels) > 1
         for goal, (notation, name) in goal_labels.items():
-            doc_key = doc_labels.get(goal_documents.get(goal, ""), ("", ""))[1]
-            label = f"{notation} {name}".strip() + (f" ({doc_key})" if several and doc_key else "")
+            _, doc_key, doc_name = doc_labels.get(goal_documents.get(goal, ""), ("", "", ""))
+            label = goal_label(notation, name) + (f" ({doc_name})" if several and doc_name else "")
             db.execute(
                 "INSERT INTO facet_value VALUES ('goal', ?, ?, ?)", (goal, label, f"{doc_key} {_natural(notation)}")
             )
-        for doc, (title, key) in doc_labels.items():
+        for doc, (title, key, _) in doc_labels.items():
             db.execute("INSERT INTO facet_value VALUES ('document', ?, ?, ?)", (doc, title, key))
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         db.commit()
         db.execute("VACUUM")
     finally:
         db.close()
+
+
+def document_name(d: Document) -> str:
+    """How a facet names a goal document beside a goal: its municipality and year ("Östersunds kommun 2024"),
+    else its title; never its key (a slug)."""
+    return f"{d.publisher_label} {d.year or ''}".strip() if d.publisher_label else d.title
+
+
+def goal_label(notation: str, name: str) -> str:
+    """A goal as a facet names it: "1.2 Hållbarhet"; a name that already holds the notation ("Mål 2", given to
+    a goal the document does not name) is not prefixed with it again; "Mål 2" for a goal without a name."""
+    if not name:
+        return f"Mål {notation}".strip()
+    return name if notation and notation in name.split() else f"{notation} {name}".strip()
 
 
 def _natural(notation: str) -> str:

@@ -34,7 +34,9 @@ def goal_iris(store: Store, vocab: str, document: str) -> set[str]:
 def build_document(store: Store, vocab: str, document: str) -> dict[str, Any]:
     """One goal document: `document` (title, description, publisher, period) and its goals, as `groups` (each
     with its `goals`, in notation order) and `ungrouped` goals. Each goal row has notation, sv/en names,
-    statement and the counts `actions`, `shared_actions`, `sdgs`, `orgs`."""
+    statement and the counts `actions`, `shared_actions`, `sdgs`, `orgs`. `recorded` {"actions", "sdgs", "orgs":
+    bool} says which of these the document has any of at all: an excerpt whose actions and links were never mapped
+    has none, and its pages say so rather than count zeros."""
     info = rows(store, "page_document", vocab, document=document)
     goals = rows(store, "page_document_goals", vocab, document=document)
     by_goal = {r["goal"]: r for r in goals}
@@ -51,7 +53,15 @@ def build_document(store: Store, vocab: str, document: str) -> dict[str, Any]:
         "document": {"iri": URIRef(document), **(info[0] if info else {})},
         "groups": ordered,
         "ungrouped": [r for r in goals if r["goal"] not in in_groups],
+        "recorded": {kind: any(_number(r.get(kind)) for r in goals) for kind in ("actions", "sdgs", "orgs")},
     }
+
+
+def _number(value: Any) -> int:
+    try:
+        return int(str(value or 0))
+    except ValueError:
+        return 0
 
 
 def build_home(store: Store, vocab: str) -> dict[str, Any]:

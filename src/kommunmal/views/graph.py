@@ -15,6 +15,7 @@ from kommunmal.analysis import ALL, ALL_TITLE, LAYER_CHOICES, LAYERS, GoalData, 
 from kommunmal.network_picture import layout
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
+from kommunmal.views.sparql import rows
 
 # Swedish names of the layers for the switch on the page, in the analysis' order.
 LAYER_NAMES = {
@@ -102,6 +103,10 @@ def _build(store: Store, vocab: str, goals: set[str], layer: str, graphs: list[s
         }
         for u, v, d in ranked_pairs(g)
     ]
+    english = english_only(store, vocab, {i for e in edges for iris in e["shared_iris"].values() for i in iris})
+    for e in edges:
+        # Not in the JSON view (a key starting with "_"): the language of each shared item's name, for lang="en".
+        e["_langs"] = {name: ["en" if i in english else "" for i in iris] for name, iris in e["shared_iris"].items()}
     return {
         "layer": layer,
         "title": LAYERS[layer].title if layer in LAYERS else ALL_TITLE,
@@ -113,6 +118,14 @@ def _build(store: Store, vocab: str, goals: set[str], layer: str, graphs: list[s
         "modularity": g.graph.get("modularity"),
         "eigenvector_note": g.graph.get("eigenvector_note", ""),
     }
+
+
+def english_only(store: Store, vocab: str, iris: set[str]) -> set[str]:
+    """Those of `iris` (IRI strings; others such as kommunmal's own keys are ignored) named only in English."""
+    wanted = sorted(i for i in iris if i.startswith("http"))
+    if not wanted:
+        return set()
+    return {str(r["resource"]) for r in rows(store, "page_english_only", vocab, resources=wanted)}
 
 
 def community_members(nodes: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:

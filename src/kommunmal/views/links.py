@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kommunmal.store import Store
-from kommunmal.views.sparql import Row, code_key, merge_evidence, rows, sdg_code
+from kommunmal.views.sparql import Row, code_key, label_rank, merge_evidence, rows, sdg_code
 
 
 def _codes(found: list[Row]) -> list[Row]:
@@ -16,19 +16,21 @@ def _codes(found: list[Row]) -> list[Row]:
 
 
 def with_place_labels(store: Store, vocab: str, found: list[Row]) -> list[Row]:
-    """Evidence rows (`quote`, `place`) with `place_label` added from one query for all their places: a row
-    for each label of its place (every language, as the link queries gave them before), a row without
-    `place_label` for a place without one. Rows without a place are kept as they are, in order."""
+    """Evidence rows (`quote`, `place`) with `place_label` added from one query for all their places: the one
+    label a page shows (Swedish, else one without a language, else English; see `label_rank`), nothing for a
+    place without a label. Rows without a place are kept as they are, in order."""
     places = sorted({str(r["place"]) for r in found if "place" in r})
     if not places:
         return found
-    labels: dict[str, list[Any]] = {}
+    labels: dict[str, Any] = {}
     for r in rows(store, "page_place_labels", vocab, places=places):
-        labels.setdefault(str(r["place"]), []).append(r["place_label"])
+        place, label = str(r["place"]), r["place_label"]
+        if place not in labels or label_rank(label) < label_rank(labels[place]):
+            labels[place] = label
     out: list[Row] = []
     for r in found:
-        names = labels.get(str(r["place"]), []) if "place" in r else []
-        out.extend({**r, "place_label": n} for n in names) if names else out.append(r)
+        name = labels.get(str(r["place"])) if "place" in r else None
+        out.append({**r, "place_label": name} if name is not None else r)
     return out
 
 

@@ -85,16 +85,35 @@ def sdg_code(code: Any) -> str:
     return ".".join(p.lstrip("0") or "0" if p.isdigit() else p for p in parts)
 
 
+def label_rank(label: Any) -> int:
+    """How much a page wants `label` as the one name of something: Swedish first, then text without a language,
+    then English, then any other language, no text last (0 is best). Pages name a thing once, in Swedish when
+    they can."""
+    if not str(label or ""):
+        return 4
+    lang = getattr(label, "language", None) or ""
+    return {"sv": 0, "": 1, "en": 2}.get(lang, 3)
+
+
 def merge_evidence(rows_: Iterable[Row], key: str, sort: Callable[[Row], Any]) -> list[Row]:
-    """Rows of one link per evidence quote merged into one row per `key` with `evidence`: [(quote, place, label)]."""
+    """Rows of one link per evidence quote merged into one row per `key` with `evidence`: [(quote, place, label)],
+    one item per quote and place; where the place has labels in several languages (one row each) the label kept
+    is the one `label_rank` prefers, as a Literal so a page can mark its language ("" when it has none)."""
     merged: dict[Any, Row] = {}
     for row in rows_:
         m = merged.setdefault(row[key], {**row, "evidence": []})
         m.pop("quote", None)
-        if "quote" in row:
-            item = (str(row["quote"]), row.get("place"), str(row.get("place_label") or ""))
-            if item not in m["evidence"]:
-                m["evidence"].append(item)
+        if "quote" not in row:
+            continue
+        label = row.get("place_label") or ""
+        item = (str(row["quote"]), row.get("place"), label)
+        for i, (quote, place, known) in enumerate(m["evidence"]):
+            if (quote, place) == item[:2]:
+                if label_rank(label) < label_rank(known):
+                    m["evidence"][i] = item
+                break
+        else:
+            m["evidence"].append(item)
     return sorted(merged.values(), key=sort)
 
 

@@ -71,6 +71,10 @@
   // The Swedish form of the endpoint's error text; the same rules as kommunmal.web.routes.query_page.problem.
   function problem(code, message) {
     message = message.trim();
+    var own = message.match(/^Syntaxfel på rad (\d+), kolumn (\d+): /);
+    if (own) {
+      return { text: message.split("\n")[0], line: Number(own[1]), column: Number(own[2]) };
+    }
     var m = message.match(/(?:error )?at (\d+):(\d+)(?:\s*-\s*\d+:\d+)?:?\s*([\s\S]*)/);
     if (code === 400 && m) {
       var rest = m[3].trim();

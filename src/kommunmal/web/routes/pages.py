@@ -136,7 +136,7 @@ def sdg_page(code: str, request: Request, store: Store = Depends(get_store)) -> 
         return not_found(request, iri)
     release = request.app.state.release
     d = page_data(request).get(release.id, ("sdg-describe", iri), lambda: describe(store, iri))
-    fmt = choose(request, forced)
+    fmt = choose(request, forced, json_view=True)
     links = alternates(site.url("sdg/" + code))
     if fmt is None:
         return not_acceptable()

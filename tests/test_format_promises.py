@@ -53,7 +53,10 @@ def test_vocabulary_keeps_its_page_json_view(client: TestClient) -> None:
     assert any(onto.subjects(RDF.type, OWL.Ontology))
 
 
-@pytest.mark.parametrize("request_kwargs", [{"params": {"format": "json"}}, {"headers": {"Accept": "application/json"}}])
+ASK_JSON = [{"params": {"format": "json"}}, {"headers": {"Accept": "application/json"}}]
+
+
+@pytest.mark.parametrize("request_kwargs", ASK_JSON)
 def test_dumps_listing_as_json(client: TestClient, release: Release, request_kwargs: dict) -> None:
     r = client.get("/dumps/", **request_kwargs)
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")

@@ -162,7 +162,8 @@ def test_action_index_filters_and_csv(client: TestClient) -> None:
     assert targets and all(a.get("target_value") is not None for a in targets)
     inferred = client.get("/atgarder?fn=11&grund=harledd&format=json").json()["actions"]
     assert all(any(s["code"] == "11" and not s["stated"] for s in a["sdgs"]) for a in inferred)
-    rows = list(csv.DictReader(io.StringIO(client.get("/atgarder.csv?mal=1.4&organ=kommunstyrelsen").content.decode("utf-8-sig"))))
+    body = client.get("/atgarder.csv?mal=1.4&organ=kommunstyrelsen").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert [r["iri"] for r in rows] == [a["action"] for a in both]
     page = client.get("/atgarder?mal=1.4", headers={"accept": BROWSER}).text
     assert 'href="/atgarder.csv?mal=1.4"' in page and '<option value="1.4" selected>' in page

@@ -121,12 +121,18 @@
     results.replaceChildren(box);
   }
 
+  // Queries longer than this are not put in the address: servers refuse request lines beyond some 8-64 KB
+  // (uvicorn answers "Invalid HTTP request"), so the page could not be reloaded or shared. They are posted.
+  var LONGEST_IN_ADDRESS = 6000;
+
   function run(push) {
     var query = text();
     var format = select.value;
+    var long = query.length > LONGEST_IN_ADDRESS;
+    form.method = long ? "post" : "get";
     if (push) {
-      var url = form.getAttribute("action") + "?" + new URLSearchParams({ query: query }).toString();
-      if (location.pathname + location.search !== url) history.pushState({ query: query }, "", url);
+      var url = form.getAttribute("action") + (long ? "" : "?" + new URLSearchParams({ query: query }).toString());
+      if (location.pathname + location.search !== url || long) history.pushState({ query: query }, "", url);
     }
     if (editor) editor.clearErrors();
     var body = new URLSearchParams();

@@ -279,16 +279,17 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
         kwargs["named_graphs"] = [_graph_iri(g) for g in request.named_graphs or ()]
     elif not request.use_query_dataset:
         kwargs["use_default_graph_as_union"] = True
-    query = request.query
+    query, shift = request.query, 0
     if request.prefixes:
         if isinstance(store, ox.Store):
             kwargs["prefixes"] = dict(request.prefixes)
         else:  # a remote store takes query text only: the declarations go in front, the query's own still win
-            query = prologue(request.prefixes) + query
+            # (kommunmal.store_remote puts a BASE line in front as well)
+            query, shift = prologue(request.prefixes) + query, 2 if request.base_iri else 1
     try:
         return store.query(query, **kwargs)
     except SyntaxError as exc:
-        raise QuerySyntaxError(readable(str(exc), request.query, dict(request.prefixes))) from None
+        raise QuerySyntaxError(readable(str(exc), request.query, dict(request.prefixes), shift)) from None
     except ValueError as exc:  # e.g. an invalid IRI among the protocol's graph IRIs
         raise QuerySyntaxError(str(exc)) from None
     except TimeoutError as exc:  # a remote store (store_remote) that did not answer in time

@@ -23,11 +23,12 @@ _MOST_LISTED = 10
 _EXAMPLE = ("km", "https://w3id.org/kommunmal/def/kommunmal#")
 
 
-def readable(message: str, query: str, prefixes: dict[str, str] | None = None) -> str:
+def readable(message: str, query: str, prefixes: dict[str, str] | None = None, shift: int = 0) -> str:
     """The parser's `message` for `query` as two lines, Swedish then English, each with line and column
     ("Syntaxfel på rad 1, kolumn 28: …" / "Syntax error at line 1, column 28: …"); `prefixes` are the ones
-    predeclared, named in the advice for an undeclared prefix. A message without a position comes back as
-    "Syntaxfel: …" / "Syntax error: …" with the parser's text shortened the same way."""
+    predeclared, named in the advice for an undeclared prefix; `shift` lines were put in front of `query` before
+    it was parsed (a prologue for a store without a prefixes argument) and are taken off the line. A message
+    without a position comes back as "Syntaxfel: …" / "Syntax error: …", shortened the same way."""
     prefixes = prefixes or {}
     if message.startswith("Syntaxfel"):  # already readable (a remote kommunmal endpoint said it)
         return message
@@ -35,7 +36,7 @@ def readable(message: str, query: str, prefixes: dict[str, str] | None = None) -
     if match is None:
         sv, en = _explain(message.strip(), None, prefixes)
         return f"Syntaxfel: {sv}\nSyntax error: {en}"
-    line, column, rest = int(match.group(1)), int(match.group(2)), match.group(3).strip()
+    line, column, rest = max(1, int(match.group(1)) - shift), int(match.group(2)), match.group(3).strip()
     prefix = _prefix_at(query, line, column) if "Prefix not found" in rest else None
     undeclared = _first_undeclared(query, prefixes)
     if undeclared is not None and (prefix is None or prefix == undeclared[0]):

@@ -100,7 +100,7 @@ def test_void_for_browsers_is_a_page(client: TestClient) -> None:
     Graph().parse(data=plain.text, format="turtle")
 
 
-@pytest.mark.parametrize("path", ["/atgarder.csv", "/jamfor/globala-mal.csv"])
+@pytest.mark.parametrize("path", ["/atgarder.csv", "/jamfor/globala-mal.csv", "/analysis/goal-graph.csv"])
 def test_csv_has_a_bom_and_round_trips(client: TestClient, path: str) -> None:
     r = client.get(path)
     assert r.status_code == 200

@@ -39,7 +39,8 @@ def readable(message: str, query: str, prefixes: dict[str, str] | None = None, s
     line, column, rest = max(1, int(match.group(1)) - shift), int(match.group(2)), match.group(3).strip()
     prefix = _prefix_at(query, line, column) if "Prefix not found" in rest else None
     undeclared = _first_undeclared(query, prefixes)
-    if undeclared is not None and (prefix is None or prefix == undeclared[0]):
+    # Only a prefix the parser reached: an error before it is the one to fix first.
+    if undeclared is not None and (prefix is None or prefix == undeclared[0]) and undeclared[1:] <= (line, column):
         # The parser does not always say so (an undeclared prefix as a predicate gives "expected OPTIONAL").
         prefix, line, column = undeclared
         rest = "Prefix not found"

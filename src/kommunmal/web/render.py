@@ -396,7 +396,7 @@ def not_acceptable(offered: Sequence[Format] = DOCUMENT_FORMATS) -> Response:
     )
 
 
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 
 def csv_response(text: str | bytes, filename: str | None = None, headers: dict[str, str] | None = None) -> Response:

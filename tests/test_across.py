@@ -63,7 +63,7 @@ def test_matrix_as_page_csv_json_and_picture(http: TestClient, source: StoreSour
     coverage = sdg_coverage(source)
     page = http.get("/jamfor/globala-mal", headers={"accept": "text/html"})
     assert page.status_code == 200 and "Testby kommun 2024" in page.text
-    rows = list(csv.reader(io.StringIO(http.get("/jamfor/globala-mal.csv").text)))
+    rows = list(csv.reader(io.StringIO(http.get("/jamfor/globala-mal.csv").content.decode("utf-8-sig"))))
     assert rows[0][3:] == [coverage.labels[c] for c in coverage.columns]
     assert [r[0] for r in rows[1:]] == [d.key for d in coverage.documents]
     body = http.get("/jamfor/globala-mal.json").json()
@@ -131,8 +131,8 @@ def test_a_repeated_comparison_is_served_from_the_cache_with_the_same_bytes(
 
 
 def test_parameters_are_part_of_the_key(http: TestClient) -> None:
-    goals = http.get("/jamfor/globala-mal.csv").text
-    targets = http.get("/jamfor/globala-mal.csv", params={"niva": "delmal"}).text
+    goals = http.get("/jamfor/globala-mal.csv").content.decode("utf-8-sig")
+    targets = http.get("/jamfor/globala-mal.csv", params={"niva": "delmal"}).content.decode("utf-8-sig")
     assert goals != targets and "." in targets.splitlines()[0] and "." not in goals.splitlines()[0].split(",", 1)[1]
     other = http.get("/jamfor/mal.json", params={"dokument": "testby/2024"}).json()
     assert other["document"] != http.get("/jamfor/mal.json", params={"dokument": "ostersund/2024"}).json()["document"]
@@ -142,10 +142,10 @@ def test_parameters_are_part_of_the_key(http: TestClient) -> None:
 def test_a_new_release_is_computed_afresh(many: tuple[Settings, Release], release: Release, store: Store) -> None:
     settings, three = many
     with TestClient(create_app(settings, three)) as client:
-        before = client.get("/jamfor/globala-mal.csv").text
+        before = client.get("/jamfor/globala-mal.csv").content.decode("utf-8-sig")
         assert len(client.app.state.across_results) > 0
         client.app.state.release, client.app.state.store = release, store  # the server now serves another release
-        after = client.get("/jamfor/globala-mal.csv").text
+        after = client.get("/jamfor/globala-mal.csv").content.decode("utf-8-sig")
         fresh = sdg_coverage(StoreSource(store, settings.vocab, release), "goal").to_csv()
     assert release.id != three.id
     assert after == fresh and after != before

@@ -162,7 +162,8 @@ def test_action_index_filters_and_csv(client: TestClient) -> None:
     assert targets and all(a.get("target_value") is not None for a in targets)
     inferred = client.get("/atgarder?fn=11&grund=harledd&format=json").json()["actions"]
     assert all(any(s["code"] == "11" and not s["stated"] for s in a["sdgs"]) for a in inferred)
-    rows = list(csv.DictReader(io.StringIO(client.get("/atgarder.csv?mal=1.4&organ=kommunstyrelsen").text)))
+    body = client.get("/atgarder.csv?mal=1.4&organ=kommunstyrelsen").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert [r["iri"] for r in rows] == [a["action"] for a in both]
     page = client.get("/atgarder?mal=1.4", headers={"accept": BROWSER}).text
     assert 'href="/atgarder.csv?mal=1.4"' in page and '<option value="1.4" selected>' in page
@@ -250,7 +251,7 @@ def test_action_index_pages_hold_every_action_once(client: TestClient, monkeypat
     from kommunmal.web.routes import browse as browse_route
 
     monkeypatch.setattr(browse_route, "PAGE_SIZE", 50)
-    rows = list(csv.DictReader(io.StringIO(client.get("/atgarder.csv").text)))
+    rows = list(csv.DictReader(io.StringIO(client.get("/atgarder.csv").content.decode("utf-8-sig"))))
     seen, pages = follow_pages(client, "/atgarder", r'<li class="action-item">\s*<h2 class="h3"><a href="([^"]+)"', 50)
     assert len(seen) == len(set(seen)) == len(rows) and pages == -(-len(rows) // 50)
     filtered = client.get("/atgarder?slag=commitment", headers={"accept": BROWSER}).text  # 72 commitments

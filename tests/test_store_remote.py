@@ -125,3 +125,26 @@ def test_a_failed_upload_leaves_the_previous_release_served(
         build(broken, out)
     assert Release.current(out).id == remote_release.id
     assert len(before) == quads and before.named_graphs() == graphs
+
+
+def test_predeclared_prefixes_and_error_positions_on_both_backends(
+    settings: Settings, remote_release: Release, oxigraph: str
+) -> None:
+    out = remote_release.path.parent.parent
+    embedded_app = create_app(settings.with_(release_dir=out), remote_release)
+    remote_app = create_app(remote(settings, oxigraph, out), remote_release)
+    accept = {"Accept": "application/sparql-results+json"}
+    undeclared = "SELECT ?g WHERE {\n  ?g a km:Goal .\n  ?g nope:x ?y\n}"
+    with TestClient(embedded_app) as embedded, TestClient(remote_app) as far:
+        for query in ("SELECT ?g WHERE { ?g a km:Goal } ORDER BY ?g", "SELECT ?g WHERE {\n  ?g a km:Goal ?\n}"):
+            here, there = (
+                embedded.get("/sparql", params={"query": query}, headers=accept),
+                far.get("/sparql", params={"query": query}, headers=accept),
+            )
+            assert here.status_code == there.status_code, (query, here.text, there.text)
+            assert here.text.split(":")[0] == there.text.split(":")[0], (here.text, there.text)
+        assert here.status_code == 400 and here.text.startswith("Syntaxfel på rad 3, kolumn 2: ")
+        here = embedded.get("/sparql", params={"query": undeclared}, headers=accept)
+        there = far.get("/sparql", params={"query": undeclared}, headers=accept)
+        assert here.status_code == there.status_code == 400
+        assert here.text.startswith("Syntaxfel på rad 3, kolumn 6: prefixet nope:") and here.text == there.text

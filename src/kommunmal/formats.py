@@ -53,7 +53,16 @@ FORMATS: dict[str, Format] = {
             ("text/plain",),
         ),
         Format(
-            "jsonld", "application/ld+json", "jsonld", "graph", "json-ld", _FT + "JSON_LD", _W3 + "JSON-LD", "JSON-LD"
+            "jsonld",
+            "application/ld+json",
+            "jsonld",
+            "graph",
+            "json-ld",
+            _FT + "JSON_LD",
+            _W3 + "JSON-LD",
+            "JSON-LD",
+            # JSON-LD 1.1 §C: a JSON-LD document is also served to clients that ask for plain JSON.
+            ("application/json",),
         ),
         Format(
             "rdfxml",
@@ -100,6 +109,9 @@ FORMATS: dict[str, Format] = {
     )
 }
 
+# A page's or listing's own JSON form (its view data), where the resource is not RDF.
+JSON_VIEW = Format("json", "application/json", "json", "view", label="JSON")
+
 RDF_GRAPH_FORMATS = tuple(f for f in FORMATS.values() if f.kind == "graph")
 RDF_DATASET_FORMATS = tuple(f for f in FORMATS.values() if f.kind == "dataset")
 RESULT_FORMATS = tuple(f for f in FORMATS.values() if f.kind == "results")
@@ -117,6 +129,23 @@ def by_media_type(media_type: str) -> Format | None:
     for f in FORMATS.values():
         if media_type == f.media_type or media_type in f.aliases:
             return f
+    return None
+
+
+def by_parameter(value: str, offered: tuple[Format, ...] | list[Format]) -> Format | None:
+    """The offered format a `format` query parameter names: by name ("turtle"), extension ("ttl"), media type or
+    alias; the words "json" and "xml" name the first offered format whose media type is JSON or XML (JSON-LD and
+    RDF/XML among RDF formats). None when no offered format fits (the caller answers 406 with the offered list).
+
+    >>> by_parameter("json", RDF_GRAPH_FORMATS).name
+    'jsonld'
+    """
+    value = value.strip().lower()
+    for f in offered:
+        if value in (f.name, f.extension, f.media_type, *f.aliases):
+            return f
+    if value in ("json", "xml"):
+        return next((f for f in offered if f.media_type.endswith(("/" + value, "+" + value))), None)
     return None
 
 

@@ -24,7 +24,9 @@ import pyoxigraph as ox
 
 from kommunmal import rdfxml
 from kommunmal.errors import KommunmalError
+from kommunmal.query_errors import readable
 from kommunmal.query_guard import refuse_service, unescape
+from kommunmal.query_prefixes import prologue
 
 # Format names of formats.FORMATS that a query result can be written in.
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -159,7 +161,10 @@ def _scan(query: str) -> QueryInfo:
         if form is None and word not in ("BASE", "PREFIX"):
             if word in UPDATE_KEYWORDS:
                 raise QueryRefused(
-                    f"{word} is an update operation; this endpoint is read-only and answers queries only"
+                    f"Uppdateringar tas inte emot: {word} är en uppdateringsoperation och ändpunkten är "
+                    f"skrivskyddad; den besvarar bara frågor (SELECT, ASK, CONSTRUCT, DESCRIBE).\n"
+                    f"Updates are not accepted: {word} is an update operation and this endpoint is read-only; "
+                    f"it answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)."
                 )
             form = word if word in QUERY_FORMS else ""
         elif word == "FROM":
@@ -181,6 +186,8 @@ class QueryRequest:
     named_graphs: tuple[str, ...] | None = None  # protocol dataset: named-graph-uri
     use_query_dataset: bool = False  # the query has FROM / FROM NAMED
     base_iri: str | None = None
+    # Predeclared (prefix, namespace) pairs (kommunmal.query_prefixes); the query's own PREFIX wins.
+    prefixes: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> bytes:
         """UTF-8 JSON array of the fields, in order: what a worker reads (`from_json`) and what ETags hash."""
@@ -193,6 +200,7 @@ class QueryRequest:
                 self.named_graphs,
                 self.use_query_dataset,
                 self.base_iri,
+                self.prefixes,
             ],
             ensure_ascii=False,
         ).encode()
@@ -200,8 +208,17 @@ class QueryRequest:
     @classmethod
     def from_json(cls, data: bytes) -> QueryRequest:
         """The request `to_json` wrote; raises ValueError or TypeError for other bytes."""
-        q, rf, gf, dg, ng, uqd, base = json.loads(data)
-        return cls(q, rf, gf, tuple(dg) if dg is not None else None, tuple(ng) if ng is not None else None, uqd, base)
+        q, rf, gf, dg, ng, uqd, base, prefixes = json.loads(data)
+        return cls(
+            q,
+            rf,
+            gf,
+            tuple(dg) if dg is not None else None,
+            tuple(ng) if ng is not None else None,
+            uqd,
+            base,
+            tuple((name, iri) for name, iri in prefixes),
+        )
 
 
 @dataclass(frozen=True)
@@ -262,10 +279,17 @@ def _evaluate(store: ox.Store, request: QueryRequest) -> Any:
         kwargs["named_graphs"] = [_graph_iri(g) for g in request.named_graphs or ()]
     elif not request.use_query_dataset:
         kwargs["use_default_graph_as_union"] = True
+    query, shift = request.query, 0
+    if request.prefixes:
+        if isinstance(store, ox.Store):
+            kwargs["prefixes"] = dict(request.prefixes)
+        else:  # a remote store takes query text only: the declarations go in front, the query's own still win
+            # (kommunmal.store_remote puts a BASE line in front as well)
+            query, shift = prologue(request.prefixes) + query, 2 if request.base_iri else 1
     try:
-        return store.query(request.query, **kwargs)
+        return store.query(query, **kwargs)
     except SyntaxError as exc:
-        raise QuerySyntaxError(str(exc)) from None
+        raise QuerySyntaxError(readable(str(exc), request.query, dict(request.prefixes), shift)) from None
     except ValueError as exc:  # e.g. an invalid IRI among the protocol's graph IRIs
         raise QuerySyntaxError(str(exc)) from None
     except TimeoutError as exc:  # a remote store (store_remote) that did not answer in time

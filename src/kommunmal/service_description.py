@@ -9,15 +9,19 @@ from kommunmal.config import Settings
 from kommunmal.formats import FORMATS
 from kommunmal.iris import Iris
 from kommunmal.query import GRAPH_FORMATS, RESULTS_FORMATS
+from kommunmal.query_prefixes import standard_prefixes
 from kommunmal.release import VOID, Release
 from kommunmal.store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 def describe_service(settings: Settings, release: Release, store: Store) -> Graph:
-    """`sd:endpoint` is the public URL of /sparql; the default graph is the union of the named graphs."""
+    """`sd:endpoint` is the public URL of /sparql; the default graph is the union of the named graphs. The prefixes
+    every query may use undeclared (kommunmal.query_prefixes) are listed as `sh:declare` [sh:prefix, sh:namespace],
+    the prefix declarations of SHACL 1.0 §5.2.1."""
     iris = Iris(settings.base_iri)
     endpoint = settings.public_url + "sparql"
     g = Graph()
@@ -33,6 +37,12 @@ def describe_service(settings: Settings, release: Release, store: Store) -> Grap
     g.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
     for name in (*RESULTS_FORMATS, *GRAPH_FORMATS):
         g.add((service, SD.resultFormat, URIRef(FORMATS[name].w3c_iri)))
+    g.bind("sh", SH)
+    for name, namespace in standard_prefixes(settings.base_iri).items():
+        declaration = BNode()
+        g.add((service, SH.declare, declaration))
+        g.add((declaration, SH.prefix, Literal(name)))
+        g.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     g.add((service, DCTERMS.title, Literal("SPARQL-ändpunkt för kommunala mål", lang="sv")))
     g.add((service, DCTERMS.title, Literal("SPARQL endpoint for municipal goals", lang="en")))
     g.add(
@@ -42,6 +52,8 @@ def describe_service(settings: Settings, release: Release, store: Store) -> Grap
             Literal(
                 "Read-only. The default graph is the union of the named graphs. "
                 "SERVICE and update operations are refused. "
+                "The prefixes listed with sh:declare (km:, skos:, dct: …) are predeclared: a query may use them "
+                "without PREFIX lines, and a PREFIX in the query overrides them. "
                 f"Each query may run {settings.sparql_timeout_s:g} s and return {settings.sparql_max_rows} rows; "
                 f"longer results are cut and marked with the response header X-Kommunmal-Truncated: true.",
                 lang="en",

@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from kommunmal import resources
 from kommunmal.catalog import SDG_CITATION
 from kommunmal.config import Settings
-from kommunmal.formats import FORMATS, RDF_GRAPH_FORMATS, Format, negotiate
+from kommunmal.formats import FORMATS, JSON_VIEW, RDF_GRAPH_FORMATS, Format, by_parameter, negotiate
 from kommunmal.iris import Iris
 from kommunmal.views.sparql import jsonable, sdg_code
 from kommunmal.views.swedish import count
@@ -203,26 +203,23 @@ def environment() -> jinja2.Environment:
 
 def page(
     request: Request,
-    template: str,
+    template: str | jinja2.Template,
     *,
     status: int = 200,
     links: Sequence[tuple[str, str, str]] = (),
     vary: bool = False,
     **context: Any,
 ) -> HTMLResponse:
-    """Render `template` with the shared context; `links` become Link headers and <link rel="alternate">."""
+    """Render `template` (a file name under templates/, or a template made with environment().from_string) with the
+    shared context; `links` become Link headers and <link rel="alternate">."""
     site = Site(request.app.state.settings)
-    html = (
-        environment()
-        .get_template(template)
-        .render(
-            site=site,
-            alternates=links,
-            current=request.url.path,
-            page_url=site.settings.public_url.rstrip("/") + request.url.path,
-            release=getattr(request.app.state, "release", None),
-            **context,
-        )
+    html = (environment().get_template(template) if isinstance(template, str) else template).render(
+        site=site,
+        alternates=links,
+        current=request.url.path,
+        page_url=site.settings.public_url.rstrip("/") + request.url.path,
+        release=getattr(request.app.state, "release", None),
+        **context,
     )
     headers = {"Link": link_header(links)} if links else {}
     if vary:
@@ -239,9 +236,6 @@ def wants_json(request: Request, html_default: bool = True) -> bool:
         return False
     chosen = negotiate(request.headers.get("accept"), (FORMATS["html"], JSON_VIEW), FORMATS["html"])
     return chosen is JSON_VIEW
-
-
-JSON_VIEW = Format("json", "application/json", "json", "view", label="JSON")
 
 
 def view(
@@ -368,19 +362,51 @@ def split_extension(path: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -> 
 
 
 def choose(
-    request: Request, forced: Format | None, offered: Sequence[Format] = DOCUMENT_FORMATS, default: Format | None = None
+    request: Request,
+    forced: Format | None,
+    offered: Sequence[Format] = DOCUMENT_FORMATS,
+    default: Format | None = None,
+    *,
+    json_view: bool = False,
 ) -> Format | None:
-    """The format an extension forces, else the one the Accept header prefers (None: answer 406)."""
+    """The format an extension forces, else the one a `format` parameter names (kommunmal.formats.by_parameter:
+    `?format=json` is JSON-LD for RDF), else the one the Accept header prefers (None: answer 406, also for a
+    `format` parameter naming nothing offered). With `json_view`, `?format=json` is left to the page's own JSON
+    view (render.view) and chooses HTML here."""
     if forced is not None:
         return forced
+    asked = request.query_params.get("format")
+    if asked:
+        if json_view and asked.strip().lower() == "json":
+            return FORMATS["html"] if FORMATS["html"] in offered else None
+        return by_parameter(asked, tuple(offered))
     return negotiate(request.headers.get("accept"), tuple(offered), default or offered[0])
 
 
 def not_acceptable(offered: Sequence[Format] = DOCUMENT_FORMATS) -> Response:
+    """406 naming what is offered, Swedish first: media types for Accept, names for `?format=`."""
     types = ", ".join(f.media_type for f in offered)
+    names = ", ".join(f.name for f in offered)
     return Response(
-        f"406 Not Acceptable: this resource is available as {types}\n",
+        f"406 Inte godtagbart: resursen finns som {types} (Accept), eller med ?format= {names}.\n"
+        f"406 Not Acceptable: this resource is available as {types} (Accept), or with ?format= {names}.\n",
         status_code=406,
         media_type="text/plain; charset=utf-8",
         headers={"Vary": "Accept"},
     )
+
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def csv_response(text: str | bytes, filename: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    """A CSV download (RFC 4180: comma-separated, CRLF or LF lines as the writer made them) in UTF-8 with a byte
+    order mark, which Excel needs to read UTF-8 (without it, Swedish Excel shows å, ä, ö as two characters
+    each); the header says charset=utf-8 as well. `text` is the CSV without BOM."""
+    body = text.encode("utf-8") if isinstance(text, str) else text
+    if not body.startswith(b"\xef\xbb\xbf"):
+        body = b"\xef\xbb\xbf" + body
+    out = dict(headers or {})
+    if filename:
+        out["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(body, media_type=CSV_MEDIA_TYPE, headers=out)

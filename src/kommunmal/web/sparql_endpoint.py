@@ -11,6 +11,7 @@ from kommunmal.config import Settings
 from kommunmal.formats import FORMATS, Format, negotiate
 from kommunmal.query import QueryInfo, QueryRequest, inspect
 from kommunmal.query_pool import QueryPool
+from kommunmal.query_prefixes import standard_prefixes
 from kommunmal.service_description import describe_service
 from kommunmal.web.sparql_formats import OFFERED_GRAPHS, OFFERED_RESULTS, format_parameter, prefers_html
 from kommunmal.web.sparql_request import REMEMBERED_CHARS
@@ -30,6 +31,7 @@ class Endpoint:
         self.negotiated: dict[tuple[str, str | None], tuple[Format | None, Format | None, Format | None]] = {}
         self.etags: OrderedDict[QueryRequest, bytes] = OrderedDict()
         self.summaries: OrderedDict[str, str] = OrderedDict()
+        self.prefixes = tuple(standard_prefixes(settings.base_iri).items())
 
     def request(
         self,
@@ -43,7 +45,8 @@ class Endpoint:
         """The QueryRequest for `query` (classified as `info`) in the given format names, with the protocol dataset
         when either tuple of graph IRIs is non-empty. Only the format of the query's kind is kept: a SELECT asked for
         by a client that also accepts Turtle and by one that accepts only SPARQL JSON is the same request, with one
-        cached answer and one ETag."""
+        cached answer and one ETag. The query is kept as sent; the predeclared prefixes
+        (kommunmal.query_prefixes) travel beside it."""
         dataset = bool(default_graphs or named_graphs)
         return QueryRequest(
             query,
@@ -53,6 +56,7 @@ class Endpoint:
             named_graphs if dataset else None,
             info.has_dataset,
             self.settings.public_url + "sparql",
+            self.prefixes,
         )
 
     def etag(self, request: QueryRequest) -> bytes:

@@ -17,6 +17,7 @@ _TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml",
 # the format for results and the format for graphs each value stands for.
 _FORMAT_WORDS: dict[str, tuple[str | None, str | None]] = {
     "json": ("srj", "jsonld"),
+    "application/json": ("srj", "jsonld"),
     "xml": ("srx", "rdfxml"),
     "ttl": (None, "turtle"),
     "n3": (None, "turtle"),

@@ -21,7 +21,7 @@ from kommunmal.result_cache import ReleaseCache
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.web.deps import get_release, get_settings, get_store, release_cache
-from kommunmal.web.render import page
+from kommunmal.web.render import csv_response, page
 
 router = APIRouter()
 GET_HEAD = ["GET", "HEAD"]
@@ -61,7 +61,7 @@ def sdg_matrix(
 
     if ext == "csv":
         body = cache.get(release.id, ("sdg", niva, ext), lambda: coverage().to_csv())
-        return Response(body, media_type=MEDIA["csv"], headers=headers)
+        return csv_response(body, headers=headers)
     if ext == "json":
         body = cache.get(release.id, ("sdg", niva, ext), lambda: json.dumps(coverage().as_dict(), ensure_ascii=False))
         return Response(body, media_type=MEDIA["json"], headers=headers)

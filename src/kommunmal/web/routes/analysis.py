@@ -21,6 +21,7 @@ from kommunmal.release import Release
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.web.deps import get_release, get_settings, get_store
+from kommunmal.web.render import csv_response
 from kommunmal.web.scope import PARAM, scope
 
 nx = lazy_import("networkx")
@@ -107,4 +108,6 @@ def goal_graph(
         "ETag": f'"{release.id}-{variant}-{fmt.name}"',
         "Cache-Control": "public, max-age=3600",
     }
+    if fmt.extension == "csv":  # with a BOM, as every CSV download here (render.csv_response)
+        return csv_response(body, headers=headers)
     return Response(body, media_type=fmt.media_type, headers=headers)

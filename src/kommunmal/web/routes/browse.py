@@ -11,7 +11,7 @@ from rdflib import URIRef
 from kommunmal.store import Store
 from kommunmal.views import browse
 from kommunmal.web.deps import get_store, page_data
-from kommunmal.web.render import Site, view
+from kommunmal.web.render import Site, csv_response, view
 from kommunmal.web.scope import scope
 
 router = APIRouter()
@@ -87,11 +87,7 @@ def actions_csv(request: Request, store: Store = Depends(get_store)) -> Response
     found = _actions(request, store)
     if found is None:
         return Response("404 Not Found: no such goal document\n", status_code=404, media_type="text/plain")
-    return Response(
-        browse.actions_csv(found[0]),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="atgarder.csv"'},
-    )
+    return csv_response(browse.actions_csv(found[0]), "atgarder.csv")
 
 
 @router.get("/organisationer", include_in_schema=False)

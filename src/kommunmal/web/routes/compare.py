@@ -20,6 +20,8 @@ from kommunmal.compare import (
     documents,
 )
 from kommunmal.config import Settings
+from kommunmal.formats import FORMATS as TABLE
+from kommunmal.formats import JSON_VIEW, negotiate
 from kommunmal.release import Release
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
@@ -31,6 +33,8 @@ from kommunmal.word_diff import diff_string
 router = APIRouter()
 FORMATS = {"html": "text/html", "json": "application/json", "turtle": "text/turtle"}
 EXTENSIONS = {"json": "json", "ttl": "turtle"}
+# What /jamfor negotiates when no `format` parameter is given: the page, its JSON, the change set in Turtle.
+OFFERED = (TABLE["html"], JSON_VIEW, TABLE["turtle"])
 
 
 def _answer(
@@ -78,12 +82,20 @@ def compare_page(
     request: Request,
     before: str | None = Query(None, alias="from", description="earlier document, e.g. ostersund/2023"),
     after: str | None = Query(None, alias="to", description="later document, e.g. ostersund/2024"),
-    format: str = Query("html", description="html, json or turtle"),
+    format: str | None = Query(None, description="html, json or turtle; else the Accept header decides"),
     settings: Settings = Depends(get_settings),
     release: Release = Depends(get_release),
     store: Store = Depends(get_store),
 ) -> Response:
-    return _answer(request, format, before, after, settings, StoreSource(store, settings.vocab, release))
+    if format is None:
+        chosen = negotiate(request.headers.get("accept"), OFFERED, TABLE["html"])
+        if chosen is None:
+            return not_acceptable(OFFERED)
+        format = chosen.name
+    response = _answer(request, format, before, after, settings, StoreSource(store, settings.vocab, release))
+    if request.query_params.get("format") is None:
+        response.headers["Vary"] = "Accept"
+    return response
 
 
 @router.get("/jamfor.{extension}", include_in_schema=False)

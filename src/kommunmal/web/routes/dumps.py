@@ -5,26 +5,41 @@ from __future__ import annotations
 import hashlib
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
-from kommunmal.formats import FORMATS, by_extension, negotiate
+from kommunmal.formats import FORMATS, JSON_VIEW, by_extension
 from kommunmal.release import Release
 from kommunmal.web.deps import get_release
-from kommunmal.web.render import Site, page
+from kommunmal.web.render import Site, choose, not_acceptable, page
 
 router = APIRouter()
 GET_HEAD = ["GET", "HEAD"]
-LISTING_FORMATS = (FORMATS["html"], FORMATS["ntriples"])  # text/plain is an alias of N-Triples in the table
+# text/plain is an alias of N-Triples in the table: `sha256sum`-style lines; JSON for programs.
+LISTING_FORMATS = (FORMATS["html"], FORMATS["ntriples"], JSON_VIEW)
 
 
 @router.api_route("/dumps", methods=GET_HEAD, include_in_schema=False)
 @router.api_route("/dumps/", methods=GET_HEAD, include_in_schema=False)
 def listing(request: Request, release: Release = Depends(get_release)) -> Response:
-    """What can be downloaded: an HTML table for browsers, `sha256sum`-style lines for text/plain."""
+    """What can be downloaded: an HTML table for browsers, `sha256sum`-style lines for text/plain, and for
+    application/json or ?format=json {"release", "files": [{"name", "url", "mediaType", "bytes", "sha256"}]}."""
     files = _files(release)
-    accept = request.headers.get("accept")
-    wants_text = negotiate(accept, LISTING_FORMATS, FORMATS["html"]) == FORMATS["ntriples"]
+    fmt = choose(request, None, LISTING_FORMATS)
+    if fmt is None:
+        return not_acceptable(LISTING_FORMATS)
+    wants_text = fmt == FORMATS["ntriples"]
     site = Site(request.app.state.settings)
+    if fmt == JSON_VIEW:
+        listed = [
+            {
+                "name": name,
+                "url": site.settings.public_url + "dumps/" + name,
+                "mediaType": _media_type(name).split(";")[0],
+                **f,
+            }
+            for name, f in files.items()
+        ]
+        return JSONResponse({"release": release.id, "files": listed}, headers={"Vary": "Accept"})
     links = [
         (site.url("dumps/" + name), _media_type(name).split(";")[0], name)
         for name in files

@@ -52,7 +52,7 @@ def document(
     iri = iris.base + "id/" + path
     doc = iris.base + "doc/" + path
     links = alternates(site.path(doc))
-    fmt = choose(request, forced)
+    fmt = choose(request, forced, json_view=True)
     if iris.is_catalog_resource(iri):
         graph = catalog_and_void(settings, release)
         if fmt is None:
@@ -94,7 +94,7 @@ def vocabulary(
         if forced is None:
             return pages.not_found(request, f"{iris.ontology}.{ext}")
     links = alternates(site.path(iris.ontology))
-    fmt = choose(request, forced)
+    fmt = choose(request, forced, json_view=True)
     if fmt is None:
         return not_acceptable()
     if fmt.kind == "html":

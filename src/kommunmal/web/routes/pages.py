@@ -25,6 +25,7 @@ from kommunmal.store import Store
 from kommunmal.views import action, documents, goal, organisation, resource, sdg, suggest, vocabulary
 from kommunmal.views import graph as goal_graph
 from kommunmal.views.sparql import per_release
+from kommunmal.web import errors
 from kommunmal.web.deps import get_store, page_data
 from kommunmal.web.render import (
     Site,
@@ -136,7 +137,7 @@ def sdg_page(code: str, request: Request, store: Store = Depends(get_store)) -> 
         return not_found(request, iri)
     release = request.app.state.release
     d = page_data(request).get(release.id, ("sdg-describe", iri), lambda: describe(store, iri))
-    fmt = choose(request, forced)
+    fmt = choose(request, forced, json_view=True)
     links = alternates(site.url("sdg/" + code))
     if fmt is None:
         return not_acceptable()
@@ -197,7 +198,9 @@ def graph_page(request: Request, store: Store = Depends(get_store)) -> Response:
     site = Site(request.app.state.settings)
     sc = scope(request, store, default_latest=True)
     layer = request.query_params.get("lager", "actions")
-    if sc.unknown or sc.document is None or layer not in goal_graph.LAYER_CHOICES:
+    if layer not in goal_graph.LAYER_CHOICES:
+        return errors.unknown_value(request, "lager", layer, goal_graph.LAYER_CHOICES, ("lager", "layer"))
+    if sc.unknown or sc.document is None:
         return not_found(request)
     goals = documents.goal_iris(store, _vocab(request), sc.document.iri)
     graphs = dataset_graphs(sc.document, store.named_graphs(), request.app.state.settings.base_iri)
@@ -269,7 +272,8 @@ def not_found(request: Request, iri: str | None = None) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """Answer every unknown path with the 404 page (HTML for browsers), not the framework's JSON."""
+    """Answer every unknown path with the 404 page (HTML for browsers), not the framework's JSON; invalid
+    parameters with bilingual 400s (kommunmal.web.errors)."""
 
     async def handler(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404 and "text/html" in request.headers.get("accept", ""):
@@ -279,6 +283,7 @@ def install(app: FastAPI) -> None:
         return await http_exception_handler(request, exc)
 
     app.add_exception_handler(StarletteHTTPException, handler)
+    errors.install(app)
 
 
 __all__ = ["Scope", "install", "not_found", "ontology_graph", "ontology_page", "page", "resource_page"]

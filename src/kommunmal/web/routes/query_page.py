@@ -60,7 +60,9 @@ FORMAT_CHOICES: tuple[tuple[str, str], ...] = (
     ("jsonld", "JSON-LD (CONSTRUCT/DESCRIBE)"),
 )
 
-# The parser's (Oxigraph's) wording, as the endpoint passes it on: "error at 3:2: expected OPTIONAL".
+# The endpoint's own wording (kommunmal.query_errors): a Swedish line, then an English one.
+_READABLE = re.compile(r"^Syntaxfel på rad (\d+), kolumn (\d+): ")
+# The parser's (Oxigraph's) wording, as a remote store may pass it on: "error at 3:2: expected OPTIONAL".
 _POSITION = re.compile(r"(?:error )?at (\d+):(\d+)(?:\s*-\s*\d+:\d+)?:?\s*(.*)", re.DOTALL)
 _PHRASES = (
     (re.compile(r"^expected one of (.+)$", re.DOTALL), "parsern väntade sig något av {0}"),
@@ -85,6 +87,10 @@ def problem(status: int | None, text: str) -> QueryProblem:
     """The Swedish message for an endpoint error (`status`, its plain-text body); without a status it is
     told from the text."""
     text = text.strip()
+    readable = _READABLE.match(text)
+    if readable:
+        line, column = int(readable.group(1)), int(readable.group(2))
+        return QueryProblem(text.split("\n", 1)[0], line, column, text)
     match = _POSITION.search(text)
     if status is None:
         timed_out = "longer than the limit" in text or "worker" in text or "no worker" in text

@@ -192,7 +192,10 @@ async def _handle(
     query = queries[0]
     info = ep.inspect(query)
     results_fmt, graph_fmt, html = ep.negotiate(accept, override)
-    if html is not None and method != "POST":
+    # A browser's form: GET with the query in the address, or POST (the query page posts queries too long for an
+    # address: HTTP servers refuse request lines of some 8-64 KB).
+    browser_form = method != "POST" or headers.get("content-type", "").lower().startswith(FORM)
+    if html is not None and browser_form:
         return await _page_with_results(ep, query, info, params)
     kind = info.kind
     if (

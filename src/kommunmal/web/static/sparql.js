@@ -71,6 +71,10 @@
   // The Swedish form of the endpoint's error text; the same rules as kommunmal.web.routes.query_page.problem.
   function problem(code, message) {
     message = message.trim();
+    var own = message.match(/^Syntaxfel på rad (\d+), kolumn (\d+): /);
+    if (own) {
+      return { text: message.split("\n")[0], line: Number(own[1]), column: Number(own[2]) };
+    }
     var m = message.match(/(?:error )?at (\d+):(\d+)(?:\s*-\s*\d+:\d+)?:?\s*([\s\S]*)/);
     if (code === 400 && m) {
       var rest = m[3].trim();
@@ -117,12 +121,18 @@
     results.replaceChildren(box);
   }
 
+  // Queries longer than this are not put in the address: servers refuse request lines beyond some 8-64 KB
+  // (uvicorn answers "Invalid HTTP request"), so the page could not be reloaded or shared. They are posted.
+  var LONGEST_IN_ADDRESS = 6000;
+
   function run(push) {
     var query = text();
     var format = select.value;
+    var long = query.length > LONGEST_IN_ADDRESS;
+    form.method = long ? "post" : "get";
     if (push) {
-      var url = form.getAttribute("action") + "?" + new URLSearchParams({ query: query }).toString();
-      if (location.pathname + location.search !== url) history.pushState({ query: query }, "", url);
+      var url = form.getAttribute("action") + (long ? "" : "?" + new URLSearchParams({ query: query }).toString());
+      if (location.pathname + location.search !== url || long) history.pushState({ query: query }, "", url);
     }
     if (editor) editor.clearErrors();
     var body = new URLSearchParams();

@@ -1,0 +1,100 @@
+"""Bad requests in the site's error form: Swedish first, then English; a page for browsers, JSON for clients that
+ask for it, plain text otherwise (as the 404 and the SPARQL endpoint answer).
+
+`install(app)` turns FastAPI's request validation errors (its English 422 JSON) into such 400s, naming the
+parameter, the value sent and, for a choice, the values allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from kommunmal.formats import FORMATS, JSON_VIEW, Format, negotiate
+from kommunmal.web.render import environment, page
+
+PLAIN = Format("text", "text/plain", "txt", "view", label="text")
+TITLES = {400: ("Felaktig begäran", "Bad request")}
+# The error page in the site's frame (its own template would hold only these lines).
+ERROR_PAGE = """{% extends "base.html" %}
+{% block title %}{{ title_sv }}{% endblock %}
+{% block main %}
+<h1>{{ title_sv }} <span class="en" lang="en">{{ title_en }}</span></h1>
+<p>{{ sv }}</p>
+<p lang="en">{{ en }}</p>
+<p><a href="{{ site.url('/') }}">Till startsidan</a></p>
+{% endblock %}
+"""
+# Swedish for pydantic's error types (pydantic_core ErrorType), with its context values.
+_SWEDISH = {
+    "missing": "saknas",
+    "literal_error": "måste vara ett av {expected}",
+    "enum": "måste vara ett av {expected}",
+    "greater_than_equal": "måste vara minst {ge}",
+    "greater_than": "måste vara större än {gt}",
+    "less_than_equal": "får vara högst {le}",
+    "less_than": "måste vara mindre än {lt}",
+    "float_parsing": "måste vara ett tal",
+    "int_parsing": "måste vara ett heltal",
+    "bool_parsing": "måste vara true eller false",
+    "string_pattern_mismatch": "måste följa mönstret {pattern}",
+    "string_too_long": "får vara högst {max_length} tecken",
+}
+
+
+def bad_request(request: Request, sv: str, en: str, status: int = 400) -> Response:
+    """`status` with `sv` then `en` (whole sentences): HTML when the client takes it, JSON {"status", "sv", "en"}
+    when it prefers JSON, else text/plain with one line each."""
+    accept = request.headers.get("accept")
+    chosen = negotiate(accept, (PLAIN, FORMATS["html"], JSON_VIEW), PLAIN)
+    title_sv, title_en = TITLES.get(status, ("Fel", "Error"))
+    headers = {"Vary": "Accept"}
+    if chosen is FORMATS["html"]:
+        return page(request, _page(), status=status, title_sv=title_sv, title_en=title_en, sv=sv, en=en, vary=True)
+    if chosen is JSON_VIEW:
+        return JSONResponse({"status": status, "sv": sv, "en": en}, status_code=status, headers=headers)
+    return Response(f"{sv}\n{en}\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
+
+
+def unknown_value(request: Request, name: str, value: str, allowed: Sequence[str], what: tuple[str, str]) -> Response:
+    """400 for a parameter `name` whose `value` is none of `allowed`; `what` is (Swedish, English) for the kind of
+    value, e.g. ("lager", "layer")."""
+    listed = ", ".join(allowed)
+    return bad_request(
+        request,
+        f"Okänt {what[0]} {value!r} i parametern {name}. Giltiga värden: {listed}.",
+        f"Unknown {what[1]} {value!r} in the parameter {name}. Valid values: {listed}.",
+    )
+
+
+@cache
+def _page() -> Any:
+    return environment().from_string(ERROR_PAGE)
+
+
+def _described(error: dict[str, Any]) -> tuple[str, str]:
+    where = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "header")]
+    name = ".".join(where) or "?"
+    context = {key: value for key, value in (error.get("ctx") or {}).items()}
+    swedish = _SWEDISH.get(error.get("type", ""))
+    said = swedish.format(**context) if swedish else "har ett ogiltigt värde"
+    sent = error.get("input")
+    value_sv = f" (skickat: {sent!r})" if sent is not None and error.get("type") != "missing" else ""
+    value_en = f" (sent: {sent!r})" if value_sv else ""
+    message = error.get("msg", "invalid value")
+    return f"Parametern {name} {said}{value_sv}.", f"The parameter {name}: {message}{value_en}."
+
+
+def install(app: FastAPI) -> None:
+    """Answer request validation errors with bilingual 400s in the site's error form."""
+
+    async def handler(request: Request, exc: RequestValidationError) -> Response:
+        described = [_described(e) for e in exc.errors()]
+        return bad_request(request, " ".join(sv for sv, _ in described), " ".join(en for _, en in described))
+
+    app.add_exception_handler(RequestValidationError, handler)

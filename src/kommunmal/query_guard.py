@@ -17,10 +17,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pyparsing import ParseResults
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-
 _CANDIDATE = re.compile(r"service", re.IGNORECASE)
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # The token rules of SPARQL 1.1 §19.8 for everything that can hide text: comments, strings, IRIs, variables,
@@ -64,6 +60,10 @@ def has_service(query: str) -> bool:
     if not _CANDIDATE.search(text):
         return False
     if len(text) <= PARSE_LIMIT_CHARS:
+        # Imported here: building rdflib's SPARQL grammar took about a tenth of the server's start, and only a
+        # query with a word like SERVICE in it gets this far.
+        from rdflib.plugins.sparql.parser import parseQuery
+
         try:
             tree = parseQuery(text)
         except RecursionError:
@@ -85,6 +85,9 @@ def _by_tokens(text: str) -> bool:
 
 
 def _contains_service(node: Any) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         item = stack.pop()

@@ -141,13 +141,15 @@ def test_a_syntax_error_in_a_unit_names_the_file_and_line(settings: Settings, tm
 def test_units_give_the_same_release_id_and_warnings_on_every_build_and_engine(
     engine: str, settings: Settings, tmp_path: Path
 ) -> None:
-    # A blank node, a triple written twice and a decimal in a lexical form rdflib would rewrite: none may change the
-    # release id from one build to the next, and each engine must find the same warnings in a unit.
+    # A blank node (and one that is only an object), a triple written twice and a decimal in a lexical form rdflib
+    # would rewrite: none may change the release id from one build to the next, and each engine must find the same
+    # warnings in a unit.
     data = write_units(
         tmp_path / "data",
         {
             "alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv ; skos:note [ skos:prefLabel "n"@sv ] .\n',
-            "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv , "y"@sv ; skos:note "1.50"^^<{XSD}decimal> .\n',
+            "beta": f'<{BASE}id/beta/y> skos:prefLabel "y"@sv , "y"@sv ; skos:note "1.50"^^<{XSD}decimal> ;'
+            " skos:example [] .\n",
         },
     )
     first, report = build(settings.with_(data_dir=data, shacl_engine=engine), tmp_path / "one", parallel=True)

@@ -127,26 +127,30 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
     checks that look at every quad make one pass over them (each pass cost 10 to 50 ms a unit)."""
     settings: Settings = _STATE["settings"]
     triples = {str(s.graph): read_source(s, settings.base_iri, ox.DefaultGraph()) for s in sources}
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g, ts in triples.items() for t in ts]
-    quads = list(dict.fromkeys(quads))  # a triple written twice in a file is one quad, as in a store
-    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     paths = {str(s.graph): s.path for s in sources}
     counts: dict[str, int] = dict.fromkeys(paths, 0)
-    subjects: dict[str, set[str]] = defaultdict(set)  # subject (N-Triples form) -> its graphs
-    blank = False
-    for q in quads:
-        counts[q.graph_name.value] += 1
-        subjects[str(q.subject)].add(q.graph_name.value)
-        blank = blank or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+    by_subject: dict[ox.NamedNode | ox.BlankNode, set[str]] = defaultdict(set)
+    quads: list[ox.Quad] = []
+    for graph, ts in triples.items():
+        name = ox.NamedNode(graph)
+        # A triple written twice in a file is one quad, as in a store.
+        mine = list(dict.fromkeys(ox.Quad(t.subject, t.predicate, t.object, name) for t in ts))
+        counts[graph] += len(mine)
+        for q in mine:
+            by_subject[q.subject].add(graph)
+        quads += mine
+    subjects = {str(s): graphs for s, graphs in by_subject.items()}  # subject (N-Triples form) -> its graphs
+    blank = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
+    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     dumps = _write_document_dumps(settings, quads, nquads, triples, folder) if folder is not None else []
     report = run_engine(settings.shacl_engine, _engine_input(settings.shacl_engine, quads, nquads), _STATE["engine"])
     base = sources_base_iri(sources)
 
-    blank = {paths[g] for g in blank_subject_files(subjects)}
+    blank_files = {paths[g] for g in blank_subject_files(subjects)}
 
     def locate(focus: object) -> tuple[str, ...]:
         graphs = subjects.get(focus.n3())
-        files = {paths[g] for g in graphs} if graphs else blank if isinstance(focus, BNode) else set()
+        files = {paths[g] for g in graphs} if graphs else blank_files if isinstance(focus, BNode) else set()
         return locations(files, focus, base)
 
     results = report_results(report, _STATE["shapes"], locate)

@@ -202,18 +202,24 @@ def edit_one(data: Path) -> Path:
     return target
 
 
+def fresh(tmp: Path, size: int) -> tuple[Path, Path, dict[str, str]]:
+    """(data folder, release folder, environment) for `size` municipalities under `tmp`: the data generated anew,
+    the release folder emptied, the environment without the caller's KOMMUNMAL_* settings but the data folder."""
+    data, out = tmp / f"data-{size}", tmp / f"build-{size}"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([sys.executable, str(HERE / "gen_national.py"), "--size", str(size), "--out", str(data)])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
+    return data, out, env | {"KOMMUNMAL_DATA_DIR": str(data)}
+
+
 def rebuilds(args: argparse.Namespace) -> int:
     """The --rebuild mode: cold build, one edit, rebuild (and a rebuild without the cache); prints a table."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as scratch:
         tmp = Path(args.keep or scratch)
         for size in [int(s) for s in args.sizes.split(",")]:
-            data, out = tmp / f"data-{size}", tmp / f"build-{size}"
-            shutil.rmtree(data, ignore_errors=True)
-            shutil.rmtree(out, ignore_errors=True)
-            subprocess.run([sys.executable, str(HERE / "gen_national.py"), "--size", str(size), "--out", str(data)])
-            env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
-            env["KOMMUNMAL_DATA_DIR"] = str(data)
+            data, out, env = fresh(tmp, size)
             command = [str(BIN / "kommunmal"), "build", "-q", "--out", str(out)]
             runs = [("cold build", command)]
             runs += [("rebuild after one edit", command)]
@@ -244,11 +250,7 @@ def engines(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-engines-") as scratch:
         tmp = Path(args.keep or scratch)
         for size in [int(s) for s in args.sizes.split(",")]:
-            data, out = tmp / f"data-{size}", tmp / f"build-{size}"
-            shutil.rmtree(data, ignore_errors=True)
-            subprocess.run([sys.executable, str(HERE / "gen_national.py"), "--size", str(size), "--out", str(data)])
-            env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNMAL_")}
-            env["KOMMUNMAL_DATA_DIR"] = str(data)
+            _, out, env = fresh(tmp, size)
             runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in names}
             releases = set()
             for round_ in range(args.rounds):

@@ -86,12 +86,16 @@ def test_every_graph_is_on_the_server(remote_release: Release, oxigraph: str) ->
     assert len(store) == remote_release.meta["quads"]
 
 
+def _apps(settings: Settings, release: Release, oxigraph: str) -> tuple[object, object]:
+    """The app on the embedded store and the app on the remote one (oxigraph serve), both serving `release`."""
+    out = release.path.parent.parent
+    return create_app(settings.with_(release_dir=out), release), create_app(remote(settings, oxigraph, out), release)
+
+
 def test_pages_and_answers_are_the_same_on_both_backends(
     settings: Settings, remote_release: Release, oxigraph: str
 ) -> None:
-    out = remote_release.path.parent.parent
-    embedded_app = create_app(settings.with_(release_dir=out), remote_release)
-    remote_app = create_app(remote(settings, oxigraph, out), remote_release)
+    embedded_app, remote_app = _apps(settings, remote_release, oxigraph)
     with TestClient(embedded_app) as embedded, TestClient(remote_app) as far:
         for path in PAGES:
             here, there = embedded.get(path), far.get(path)
@@ -130,9 +134,7 @@ def test_a_failed_upload_leaves_the_previous_release_served(
 def test_predeclared_prefixes_and_error_positions_on_both_backends(
     settings: Settings, remote_release: Release, oxigraph: str
 ) -> None:
-    out = remote_release.path.parent.parent
-    embedded_app = create_app(settings.with_(release_dir=out), remote_release)
-    remote_app = create_app(remote(settings, oxigraph, out), remote_release)
+    embedded_app, remote_app = _apps(settings, remote_release, oxigraph)
     accept = {"Accept": "application/sparql-results+json"}
     undeclared = "SELECT ?g WHERE {\n  ?g a km:Goal .\n  ?g nope:x ?y\n}"
     with TestClient(embedded_app) as embedded, TestClient(remote_app) as far:

@@ -20,6 +20,7 @@ from kommunmal.catalog import SDG_CITATION
 from kommunmal.config import Settings
 from kommunmal.formats import FORMATS, JSON_VIEW, RDF_GRAPH_FORMATS, Format, by_parameter, negotiate
 from kommunmal.iris import Iris
+from kommunmal.query_prefixes import COMMON
 from kommunmal.views.sparql import jsonable, sdg_code
 from kommunmal.views.swedish import count
 
@@ -74,27 +75,8 @@ PREDICATE_LABELS: dict[str, tuple[str, str]] = {
     "http://www.w3.org/2008/05/skos-xl#altLabel": ("annat namn (SKOS-XL)", "alternative label (SKOS-XL)"),
     "http://www.w3.org/2008/05/skos-xl#literalForm": ("lydelse", "literal form"),
 }
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "skosxl": "http://www.w3.org/2008/05/skos-xl#",
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": "http://rdfs.org/ns/void#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "cv": "http://data.europa.eu/m8g/",
-    "adms": "http://www.w3.org/ns/adms#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "time": "http://www.w3.org/2006/time#",
-    "sdg": "http://metadata.un.org/sdg/",
-    "sdgo": "http://metadata.un.org/sdg/ontology#",
-    "vann": "http://purl.org/vocab/vann/",
-}
+# The prefixes pages write IRIs with: those the SPARQL endpoint declares for every query (one table).
+PREFIXES = COMMON
 NAV = (
     ("/", "Mål", "Goals"),
     ("/atgarder", "Åtaganden", "Actions"),

@@ -197,6 +197,19 @@ def test_a_document_without_recorded_actions_says_so_instead_of_counting_zeros(c
     }
 
 
+def test_a_goal_named_only_by_its_number_is_headed_once(client: TestClient) -> None:
+    # The 2023 excerpt gives its goals no names ("Mål 2" stands in): the card read "2 Mål 2 Goal 2".
+    headings = [
+        re.sub(r"<[^>]+>|\s+", " ", h).split()
+        for h in re.findall(
+            r'<li class="goal-card">\s*<h3>(.*?)</h3>', html(client, "/doc/ostersund/budget-2023/document"), re.S
+        )
+    ]
+    assert headings and all(words[:1] == ["Mål"] and len(words) == 2 for words in headings), headings
+    named = re.findall(r'<span class="notation">([^<]+)</span>', html(client, f"{DOC}/document"))
+    assert named, "a named goal keeps its number beside its name"
+
+
 def test_property_tables_write_sdg_codes_one_way(client: TestClient) -> None:
     """The UN's padded notations ("10.03", "11.0a") are the untagged labels of targets without a Swedish text."""
     shown = [t for _, t in texts(html(client, f"{DOC}/action/minskade-klyftor"))]

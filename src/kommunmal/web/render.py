@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kommunmal import resources
 from kommunmal.catalog import SDG_CITATION
+from kommunmal.compare import is_placeholder
 from kommunmal.config import Settings
 from kommunmal.formats import FORMATS, JSON_VIEW, RDF_GRAPH_FORMATS, Format, by_parameter, negotiate
 from kommunmal.iris import Iris
@@ -177,6 +178,8 @@ def environment() -> jinja2.Environment:
     env.filters["number"] = number
     env.filters["antal"] = count
     env.filters["sdg"] = sdg_code
+    # `label is placeholder(notation)`: a goal's short name that only stands in for its number ("Mål 2").
+    env.tests["placeholder"] = lambda label, notation: is_placeholder(str(label or ""), str(notation or ""))
     env.globals["nav"] = NAV
     env.globals["sdg_citation"] = SDG_CITATION
     env.globals["mark_quotes"] = mark_quotes

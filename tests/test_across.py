@@ -94,6 +94,9 @@ def test_mapping_json_says_it_is_inferred(http: TestClient) -> None:
     assert http.get("/jamfor/mal", params={"dokument": "nowhere/1999"}).status_code == 404
     page = http.get("/jamfor/mal", params={"dokument": "ostersund/2024"}, headers={"accept": "text/html"})
     assert "härledd" in page.text
+    # Without a document: the first municipality's newest (2025 here), not its 2023 excerpt.
+    newest = http.get("/jamfor/mal.json", params={"dokument": "ostersund/2025"}).json()["document"]
+    assert http.get("/jamfor/mal.json").json()["document"] == newest
 
 
 def test_stems_fold_swedish_inflections() -> None:

@@ -116,7 +116,9 @@ def _goal_mapping_body(
     document that is not in the release."""
     source = _source(settings, store, release)
     docs = documents(source)
-    document = resolve(source, dokument) if dokument else (docs[0] if docs else None)
+    # Without `dokument`: the newest document of the first municipality (the 2024 budget, not the 2023 excerpt).
+    newest = max((d for d in docs if d.slug == docs[0].slug), key=lambda d: d.year or 0) if docs else None
+    document = resolve(source, dokument) if dokument else newest
     matches = match_goals(source, document) if document else []
     rows = [
         {

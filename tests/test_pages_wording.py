@@ -240,3 +240,13 @@ def test_one_label_per_quote_and_place_swedish_first_and_a_label_beats_none() ->
         ("q", "Näringsliv", "sv"),
         ("r", "Business", "en"),
     ]
+
+
+def test_a_documents_page_links_the_year_comparison_with_its_other_years(client: TestClient) -> None:
+    # The comparison was linked from the start page only.
+    for path in (f"{DOC}/document", "/doc/ostersund/budget-2023/document"):
+        line = re.search(r'<p class="meta">Jämför med (.*?)</p>', html(client, path), re.S)
+        assert line, path
+        href = re.search(r'href="([^"]+)"', line.group(1)).group(1).replace("&amp;", "&")
+        assert href.endswith("/jamfor?from=ostersund/2023&to=ostersund/2024"), href
+        assert client.get(href, headers={"accept": "text/html"}).status_code == 200

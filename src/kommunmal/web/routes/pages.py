@@ -82,6 +82,23 @@ def home(request: Request, store: Store = Depends(get_store)) -> Response:
 # ---------------------------------------------------------------------------------------------- /doc/ pages
 
 
+def _other_years(known: list, iri: str) -> list[dict[str, Any]]:
+    """The same municipality's other goal documents than `iri`, oldest first, each with the `from` and `to` of the
+    year comparison (/jamfor) between the two, earlier first: {"title", "year", "from", "to"}."""
+    this = next((k for k in known if k.iri == iri), None)
+    if this is None:
+        return []
+    others = sorted((k for k in known if k.slug == this.slug and k.iri != iri), key=_year)
+    return [
+        {"title": k.title, "year": k.year, "from": min(k, this, key=_year).key, "to": max(k, this, key=_year).key}
+        for k in others
+    ]
+
+
+def _year(document: Any) -> int:
+    return document.year or 0
+
+
 def resource_page(request: Request, d: Description, links: list[tuple[str, str, str]]) -> Response:
     """The HTML page (or, with ?format=json, the JSON view) of a described resource: a page shaped for its
     class, else the generic one."""
@@ -93,6 +110,7 @@ def resource_page(request: Request, d: Description, links: list[tuple[str, str, 
     data: dict[str, Any] | None = None
     if vocab + "GoalDocument" in types:
         template, data = "document.html", documents.build_document(store, vocab, str(d.iri))
+        data["other_years"] = _other_years(scope(request, store).documents, str(d.iri))
     elif vocab + "Goal" in types:
         template, data = "goal.html", goal.build(store, vocab, d)
     elif vocab + "Action" in types or vocab + "Target" in types:

@@ -203,9 +203,8 @@ def fetch(
         by_goal: dict[str, dict[str, set[str]]] = defaultdict(dict)
         strongest: dict[str, dict[str, Strength]] = defaultdict(dict)
         found: dict[str, Item] = {}
-        skip = (layer.name == "actions" and "shared" not in tiers) or (
-            layer.name == "related" and "related" not in tiers
-        )
+        needed = LAYER_TIER.get(layer.name)  # the tier the layer is made of, if any
+        skip = needed is not None and needed not in tiers
         rows = [] if skip else source.select(layer.query)
         rows.sort(key=lambda row: tuple(row[name] for name in layer.order))
         for row in rows:

@@ -96,9 +96,7 @@ class Goal:
     @property
     def title(self) -> str:
         """Number and short name for text ("1.6 Fritid"), or the placeholder alone ("Mål 1", never "1 Mål 1")."""
-        if not self.label.strip():
-            return self.notation
-        return self.label if not self.named else f"{self.notation} {self.label}".strip()
+        return f"{self.notation} {self.label}".strip() if self.named else self.label.strip() or self.notation
 
 
 def is_placeholder(label: str, notation: str) -> bool:

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kommunmal.compare import is_placeholder
 from kommunmal.config import Settings
 from kommunmal.documents import Document, documents
 from kommunmal.release import Progress
@@ -187,11 +188,9 @@ def document_name(d: Document) -> str:
 
 
 def goal_label(notation: str, name: str) -> str:
-    """A goal as a facet names it: "1.2 Hållbarhet"; a name that already holds the notation ("Mål 2", given to
-    a goal the document does not name) is not prefixed with it again; "Mål 2" for a goal without a name."""
-    if not name:
-        return f"Mål {notation}".strip()
-    return name if notation and notation in name.split() else f"{notation} {name}".strip()
+    """A goal as a facet names it: "1.2 Hållbarhet"; "Mål 2" for a goal without a name of its own (none, or a
+    placeholder such as "Mål 2": kommunmal.compare.is_placeholder), not "2 Mål 2"."""
+    return f"Mål {notation}".strip() if is_placeholder(name, notation) else f"{notation} {name}".strip()
 
 
 def _natural(notation: str) -> str:

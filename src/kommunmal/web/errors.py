@@ -8,7 +8,6 @@ parameter, the value sent and, for a choice, the values allowed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,20 +15,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from kommunmal.formats import FORMATS, JSON_VIEW, Format, negotiate
-from kommunmal.web.render import environment, page
+from kommunmal.web.render import page
 
 PLAIN = Format("text", "text/plain", "txt", "view", label="text")
 TITLES = {400: ("Felaktig begäran", "Bad request")}
-# The error page in the site's frame (its own template would hold only these lines).
-ERROR_PAGE = """{% extends "base.html" %}
-{% block title %}{{ title_sv }}{% endblock %}
-{% block main %}
-<h1>{{ title_sv }} <span class="en" lang="en">{{ title_en }}</span></h1>
-<p>{{ sv }}</p>
-<p lang="en">{{ en }}</p>
-<p><a href="{{ site.url('/') }}">Till startsidan</a></p>
-{% endblock %}
-"""
 # Swedish for pydantic's error types (pydantic_core ErrorType), with its context values.
 _SWEDISH = {
     "missing": "saknas",
@@ -55,7 +44,8 @@ def bad_request(request: Request, sv: str, en: str, status: int = 400) -> Respon
     title_sv, title_en = TITLES.get(status, ("Fel", "Error"))
     headers = {"Vary": "Accept"}
     if chosen is FORMATS["html"]:
-        return page(request, _page(), status=status, title_sv=title_sv, title_en=title_en, sv=sv, en=en, vary=True)
+        context = {"title_sv": title_sv, "title_en": title_en, "sv": sv, "en": en}
+        return page(request, "bad_request.html", status=status, vary=True, **context)
     if chosen is JSON_VIEW:
         return JSONResponse({"status": status, "sv": sv, "en": en}, status_code=status, headers=headers)
     return Response(f"{sv}\n{en}\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
@@ -70,11 +60,6 @@ def unknown_value(request: Request, name: str, value: str, allowed: Sequence[str
         f"Okänt {what[0]} {value!r} i parametern {name}. Giltiga värden: {listed}.",
         f"Unknown {what[1]} {value!r} in the parameter {name}. Valid values: {listed}.",
     )
-
-
-@cache
-def _page() -> Any:
-    return environment().from_string(ERROR_PAGE)
 
 
 def _described(error: dict[str, Any]) -> tuple[str, str]:

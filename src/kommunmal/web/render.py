@@ -188,23 +188,26 @@ def environment() -> jinja2.Environment:
 
 def page(
     request: Request,
-    template: str | jinja2.Template,
+    template: str,
     *,
     status: int = 200,
     links: Sequence[tuple[str, str, str]] = (),
     vary: bool = False,
     **context: Any,
 ) -> HTMLResponse:
-    """Render `template` (a file name under templates/, or a template made with environment().from_string) with the
-    shared context; `links` become Link headers and <link rel="alternate">."""
+    """Render `template` with the shared context; `links` become Link headers and <link rel="alternate">."""
     site = Site(request.app.state.settings)
-    html = (environment().get_template(template) if isinstance(template, str) else template).render(
-        site=site,
-        alternates=links,
-        current=request.url.path,
-        page_url=site.settings.public_url.rstrip("/") + request.url.path,
-        release=getattr(request.app.state, "release", None),
-        **context,
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            site=site,
+            alternates=links,
+            current=request.url.path,
+            page_url=site.settings.public_url.rstrip("/") + request.url.path,
+            release=getattr(request.app.state, "release", None),
+            **context,
+        )
     )
     headers = {"Link": link_header(links)} if links else {}
     if vary:

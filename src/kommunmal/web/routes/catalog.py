@@ -22,7 +22,6 @@ from kommunmal.web.render import (
     Site,
     alternates,
     choose,
-    environment,
     not_acceptable,
     page,
     rdf_response,
@@ -36,19 +35,6 @@ CATALOG_FORMATS = (FORMATS["rdfxml"], FORMATS["turtle"], FORMATS["jsonld"], FORM
 # Turtle first (no Accept, */*); HTML last, for browsers, whose Accept ranks it first (and application/xml,
 # an RDF/XML alias, above */*: without HTML here they were sent RDF/XML).
 VOID_FORMATS = (FORMATS["turtle"], *(f for f in RDF_GRAPH_FORMATS if f.name != "turtle"), FORMATS["html"])
-# The VoID for people: the Turtle itself in the site's frame (one small page; a template of its own would
-# only wrap this <pre>).
-VOID_PAGE = """{% extends "base.html" %}
-{% block title %}Datamängdsbeskrivning (VoID){% endblock %}
-{% block main %}
-<h1>Datamängdsbeskrivning <span class="en" lang="en">Dataset description (VoID)</span></h1>
-<p>Så beskriver kunskapsgrafen sig själv och sina delmängder med vokabulären
-  <a href="https://www.w3.org/TR/void/" hreflang="en">VoID</a>: antal tripler, namngivna grafer, SPARQL-ändpunkt
-  och nedladdningar. Program hämtar samma beskrivning som Turtle, JSON-LD, RDF/XML eller N-Triples (länkarna
-  längst ned). Datamängden för människor finns i <a href="{{ site.url('catalog') }}">katalogen</a>.</p>
-<pre class="turtle" lang="en">{{ turtle }}</pre>
-{% endblock %}
-"""
 
 
 @router.api_route("/catalog", methods=GET_HEAD, include_in_schema=False)
@@ -91,13 +77,8 @@ def void(
     links = alternates(site.path(iris.void), VOID_FORMATS[:-1])
     if fmt.kind == "html":
         turtle = serialized(_void(release.path), FORMATS["turtle"], iris.base).decode("utf-8")
-        return page(request, _void_page(), links=links, vary=True, turtle=turtle)
+        return page(request, "void.html", links=links, vary=True, turtle=turtle)
     return rdf_response(_void(release.path), fmt, links=links, base_iri=iris.base)
-
-
-@lru_cache(maxsize=1)
-def _void_page() -> Any:
-    return environment().from_string(VOID_PAGE)
 
 
 def catalog_and_void(settings: Settings, release: Release) -> Graph:

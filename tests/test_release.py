@@ -80,6 +80,26 @@ def test_same_sources_give_the_same_release_id(settings: Settings, release, tmp_
     assert again.id == release.id
 
 
+def test_other_shapes_make_a_new_release_of_the_same_data(settings: Settings, tmp_path: Path) -> None:
+    """A release is its data and the software that wrote it: after a change of the shapes (or of kommunmal, a
+    library), building the same data must publish the new validation report, not keep the old folder."""
+    out = tmp_path / "out"
+    first, _ = build(settings, out)
+    shapes = tmp_path / "shapes"
+    shutil.copytree(settings.shapes_dir, shapes)
+    recommended = shapes / "actions.recommended.ttl"
+    text = recommended.read_text(encoding="utf-8")
+    assert "Give the year by which" in text
+    recommended.write_text(text.replace("Give the year by which", "State the year by which"), encoding="utf-8")
+    second, _ = build(settings.with_(shapes_dir=shapes), out)
+    assert second.id != first.id
+    assert second.meta["content_sha256"] == first.meta["content_sha256"]
+    assert second.meta["software_sha256"] != first.meta["software_sha256"]
+    assert (out / "current").resolve() == second.path.resolve()
+    assert "State the year by which" in (second.path / "validation.ttl").read_text(encoding="utf-8")
+    assert "Give the year by which" in (first.path / "validation.ttl").read_text(encoding="utf-8")  # kept as it was
+
+
 def test_failed_build_leaves_the_previous_release_untouched(settings: Settings, data_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     good = settings.with_(data_dir=data_copy)

@@ -27,7 +27,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import VOID
 
-from kommunmal import __version__, build_lock, store_reuse
+from kommunmal import __version__, build_lock, software, store_reuse
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, load, union_graph
 from kommunmal.errors import NotConformant, NotFound
@@ -244,7 +244,7 @@ def _write_parallel(
     quads = loaded[0]
     void = Graph().parse(staging / "void.ttl", format="turtle")
     triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
-    release_id = digest[:16]
+    release_id = identifier(settings, digest)
     _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings), extras=False)
     return release_id, report
 
@@ -271,7 +271,7 @@ def _write(
     with (folder / f"{DUMP_NAME}.nq").open("rb") as nq:
         quad_count = sum(1 for line in nq if line.strip())
     digest = content_digest(dataset)
-    release_id = digest[:16]
+    release_id = identifier(settings, digest)
     void = describe(settings, dataset, sources, union)
     void.serialize(destination=folder / "void.ttl", format="turtle", encoding="utf-8")
     report.graph.serialize(destination=folder / "validation.ttl", format="turtle", encoding="utf-8")
@@ -307,6 +307,7 @@ def _finish(
     meta = {
         "id": release_id,
         "content_sha256": digest,
+        "software_sha256": software.fingerprint(settings),
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "kommunmal_version": __version__,
         "base_iri": settings.base_iri,
@@ -343,6 +344,13 @@ def release_extras() -> tuple[Extra, ...]:
     from kommunmal import release_extras as extras
 
     return tuple(extras.EXTRAS)
+
+
+def identifier(settings: Settings, digest: str) -> str:
+    """The release id, 16 hex digits: the start of the SHA-256 over the data's content digest (64 hex digits) and
+    `software.fingerprint(settings)`, so that the same data and software give the same id and a release of the
+    same data by other software (another version, code or shapes) is a new release, not the old folder kept."""
+    return hashlib.sha256(f"{digest}\n{software.fingerprint(settings)}".encode()).hexdigest()[:16]
 
 
 def content_digest(dataset: Dataset) -> str:

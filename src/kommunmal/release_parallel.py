@@ -20,8 +20,9 @@ one pySHACL run over it would take hours.
 * Rebuilds. A unit whose inputs did not change since the last build is not validated again: its result and dumps
   come from the cache of unit validation under the release folder (`kommunmal.unit_cache`).
 
-The release id is the SHA-256 over the sorted per-graph-set digests (`unit_validation.quads_digest` of each unit
-and of the shared graphs, over canonical N-Quads), so the same sources give the same id.
+The content digest is the SHA-256 over the sorted per-graph-set digests (`unit_validation.quads_digest` of each
+unit and of the shared graphs, over canonical N-Quads), so the same sources give the same digest; the release id is
+made of it and the software (`release.identifier`).
 """
 
 from __future__ import annotations

@@ -26,15 +26,11 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Collection
-from importlib import metadata
 from pathlib import Path
 
-import pyoxigraph
-
-from kommunmal import __version__
+from kommunmal import software
 from kommunmal.config import Settings
 from kommunmal.dataset import Source
 from kommunmal.unit_validation import UnitResult, foreign_of
@@ -67,17 +63,13 @@ def unit_keys(
             h.update(len(data).to_bytes(8, "big"))  # length-prefixed: no two inputs give the same stream
             h.update(data)
 
-    part(common, "kommunmal unit cache", LAYOUT, sys.version, __version__, pyoxigraph.__version__)
-    for dist in ("shacl", "pyshacl-turbo", "pyshacl", "rdflib"):
-        part(common, dist, _version(dist))
-    part(common, code_digest())
+    part(common, "kommunmal unit cache", LAYOUT, *software.parts())
     part(common, json.dumps(settings.environment(), sort_keys=True), str(Path.cwd()))
     part(common, "shared", shared_digest)
     for source in sorted(shared, key=lambda s: str(s.path)):
         part(common, str(source.path), str(source.graph), source.role, source.path.read_bytes())
-    shapes = Path(settings.shapes_dir)
-    for path in sorted(p for p in shapes.rglob("*") if p.is_file()):
-        part(common, "shape", path.relative_to(shapes).as_posix(), path.read_bytes())
+    for name, data in software.shapes_files(settings):
+        part(common, "shape", name, data)
     root = Path(settings.data_dir).resolve()
     keys = {}
     for name, sources in by_unit.items():
@@ -94,22 +86,6 @@ def unit_keys(
             )
         keys[name] = h.hexdigest()
     return keys
-
-
-def code_digest() -> str:
-    """SHA-256 over kommunmal's Python modules and SPARQL queries (path and bytes, sorted by path)."""
-    package = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".rq") and p.is_file()):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "absent"
 
 
 class UnitCache:

@@ -25,7 +25,9 @@ class Endpoint:
         self.release = release
         self.store = store
         self.pool = pool
-        self.etag_seed = str(release.meta.get("content_sha256", release.id)).encode()
+        # The data and the software that wrote the release (a new version may answer the same query otherwise).
+        meta = release.meta
+        self.etag_seed = f"{meta.get('content_sha256', release.id)} {meta.get('software_sha256', '')}".encode()
         self.description: dict[str, bytes] = {}
         self.inspected: OrderedDict[str, QueryInfo] = OrderedDict()
         self.negotiated: dict[tuple[str, str | None], tuple[Format | None, Format | None, Format | None]] = {}

@@ -30,6 +30,10 @@ DEBRIS = [
     ("sjalvstindiga", "självständiga"),
     ("Ostersundslanken", "Östersundslänken"),  # a compound not in the list, read through its parts
     ("kvalité", "kvalité"),  # a real é stays
+    ("majligheter", "möjligheter"),  # a for ö (goal 1.4's text), not the compound "maj" + "ligheter"
+    ("majligt", "möjligt"),  # not "maj" + "lågt"
+    ("far", "får"),  # a for ö is rare: a common å/ä reading still wins over "för"
+    ("bara", "bara"),
 ]
 
 

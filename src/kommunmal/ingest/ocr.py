@@ -6,8 +6,8 @@ editorial notes in data/ostersund/2024/texts/):
 - a scan read without diacritics: ``a`` may be å/ä and ``o`` may be ö; the most frequent Swedish word wins;
 - ``é``/``è`` for ä, å or ö (or é itself, as in "kvalité"), ``éa`` for ä/å, ``&`` for ä/å, ``6``/``0`` for ö,
   ``1`` and a capital ``I`` inside a word for l, ``rn`` for m, a capital ``G`` opening a word for Ö;
-- rarer confusions (``d``, ``i``, ``c`` or ``t`` for å/ä/ö, ``h`` or ``o`` for b) cost a penalty and are allowed at
-  most once per word;
+- rarer confusions (``d``, ``i``, ``c`` or ``t`` for å/ä/ö, ``a`` for ö, ``h`` or ``o`` for b) cost a penalty and are
+  allowed at most once per word;
 - compounds not in the list are split into listed parts (with a linking s);
 - a hyphen at a line break is joined when the joined word is Swedish ("tillganglighets-/arbete"); before a capital
   the hyphen is kept ("Lit-/Haggenas" → "Lit-Häggenås");
@@ -83,6 +83,8 @@ def _options(token: str, i: int, stripped: bool) -> list[tuple[int, str, frozens
     opts: list[tuple[int, str, frozenset[str] | tuple, float, bool]] = []
     if low == "a":
         opts.append((1, "a", frozenset("aåä") if stripped else frozenset("a"), 0.0, False))
+        if stripped:  # ö read as a ("majligheter" for "möjligheter"): rare, so "far" stays "får", never "för"
+            opts.append((1, "o", frozenset("ö"), _TIER2, True))
     elif low == "o":
         opts.append((1, "o", frozenset("oö") if stripped else frozenset("o"), 0.0, False))
         opts.append((1, "b", frozenset("b"), _TIER2, True))

@@ -155,6 +155,14 @@ def test_serve_and_analyse_without_a_release_say_where_they_looked(tmp_path: Pat
     assert "--release-dir" in err and "KOMMUNMAL_RELEASE_DIR" in err and "kommunmal build" in err
 
 
+def test_serve_given_a_release_folder_names_its_build_folder(release, capsys) -> None:
+    """`--release-dir build/current` (or build/releases/<id>) is a release, not the build folder that holds it."""
+    assert main(["serve", "--release-dir", str(release.path)]) == 2
+    err = capsys.readouterr().err
+    assert f"--release-dir {release.path.resolve().parent.parent}" in err
+    assert f"KOMMUNMAL_RELEASE={release.id}" in err and "Traceback" not in err
+
+
 def test_build_summarises_warnings_in_one_line(tmp_path: Path, capsys) -> None:
     assert main(["build", "--out", str(tmp_path / "out")]) == 0
     out, err = capsys.readouterr()

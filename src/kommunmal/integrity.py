@@ -213,8 +213,14 @@ def _others(release_dir: Path, current: Path) -> list[Path]:
 def no_release_message(release_dir: Path) -> str:
     """Where a release was looked for and how to make or point to one (the setting, the flag)."""
     where = Path(release_dir).resolve()
+    if (where / "release.json").is_file() and where.parent.name == "releases":
+        return (
+            f"{release_dir} is one release of a build folder: give the build folder (the --out of `kommunmal build`, "
+            f"holding current/ and releases/) with --release-dir {where.parent.parent}, and the release with "
+            f"KOMMUNMAL_RELEASE={where.name} if it is not the current one"
+        )
     return (
         f"no release found: looked for {where / 'current' / 'release.json'} "
         f"(setting release_dir = {release_dir}). Build one with `kommunmal build --out {release_dir}`, or point "
-        "to an existing release folder with --release-dir DIR or the environment variable KOMMUNMAL_RELEASE_DIR"
+        "to an existing build folder with --release-dir DIR or the environment variable KOMMUNMAL_RELEASE_DIR"
     )

@@ -74,6 +74,7 @@ class Review:
             graph = Graph()
             graph.parse(path, format="turtle", publicID=base)
             self.files[path] = graph
+        self._written = {path: frozenset(graph) for path, graph in self.files.items()}  # as on disk
         self.union = Graph()
         for graph in self.files.values():
             self.union += graph
@@ -339,11 +340,16 @@ class Review:
     # -- files ----------------------------------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Write the draft files and review.ttl back (the session's state)."""
+        """Write back the draft files whose triples changed since they were read or last written (an answer changes
+        one or two of the draft's files), and review.ttl: the session's state."""
         for path, graph in self.files.items():
+            triples = frozenset(graph)
+            if triples == self._written.get(path):
+                continue
             path.write_text(
                 serialize(graph, self.base, "Draft under review with `kommunmal review`."), encoding="utf-8"
             )
+            self._written[path] = triples
         (self.draft / "review.ttl").write_text(self._decisions_text(), encoding="utf-8")
 
     def _decisions_text(self) -> str:

@@ -19,16 +19,19 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyoxigraph
 import snowballstemmer
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from wordfreq import top_n_list
 
 from kommunmal.ingest.dictionary import DICTD_DIR, DictionaryMissing, SwedishEnglish
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 SDG = "http://metadata.un.org/sdg/"
 SDGO_TARGET = URIRef(SDG + "ontology#Target")
@@ -118,10 +121,12 @@ class SdgMatcher:
 
     def _stems(self, text: str) -> list[str]:
         words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
-        return [_stem_en(w) for w in words if w not in ENGLISH_STOP_WORDS and len(w) > 2]
+        return [_stem_en(w) for w in words if w not in _english_stop_words() and len(w) > 2]
 
     @cached_property
     def _index(self) -> tuple[TfidfVectorizer, object, list[set[str]]]:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectorizer = TfidfVectorizer(analyzer=self._stems, sublinear_tf=True)
         matrix = vectorizer.fit_transform([label for _, _, label in self._targets])
         stem_sets = [set(self._stems(label)) for _, _, label in self._targets]
@@ -239,6 +244,14 @@ def _common_words(text: str) -> list[tuple[str, bool]]:
 
 
 _EN = snowballstemmer.stemmer("english")
+
+
+@cache
+def _english_stop_words() -> frozenset[str]:
+    # scikit-learn is imported when ranking, not with this module: `kommunmal review` imports it and ranks nothing.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
 
 
 @cache

@@ -1,7 +1,7 @@
 """What software makes a release's files: kommunmal's code, the shapes, the libraries that write and validate.
 
 A release folder is a function of its data and of this software. The release id covers both
-(`release.release_id`): with the data digest alone, a build after an upgrade or a change of the shapes found the
+(`release.identifier`): with the data digest alone, a build after an upgrade or a change of the shapes found the
 folder of the same data already there and kept it, so the published validation report, statistics, search index
 and dumps stayed those of the old software. The cache of unit validation keys its entries with the same parts
 (`unit_cache.unit_keys`).
@@ -60,11 +60,16 @@ def fingerprint(settings: Settings) -> str:
     release's files depend on besides its data. Not the folders: the same data and software give the same id
     wherever they lie. Raises OSError for a shapes file that cannot be read."""
     h = hashlib.sha256()
-    items: list[str | bytes] = ["kommunmal release", *parts(), settings.shacl_engine]
+    feed(h, "kommunmal release", *parts(), settings.shacl_engine)
     for name, data in shapes_files(settings):
-        items += [name, data]
+        feed(h, name, data)
+    return h.hexdigest()
+
+
+def feed(h: hashlib._Hash, *items: str | bytes) -> None:
+    """Add `items` (text as UTF-8, or bytes) to the SHA-256 `h`, each after its length in 8 bytes, so that no two
+    different sequences of items give the same stream."""
     for item in items:
         data = item.encode("utf-8") if isinstance(item, str) else item
-        h.update(len(data).to_bytes(8, "big"))  # length-prefixed: no two inputs give the same stream
+        h.update(len(data).to_bytes(8, "big"))
         h.update(data)
-    return h.hexdigest()

@@ -56,13 +56,7 @@ def unit_keys(
     read (`UnitCache.get`), so that adding or removing a municipality revalidates that folder only. Raises OSError
     for a file that cannot be read."""
     common = hashlib.sha256()
-
-    def part(h: hashlib._Hash, *items: str | bytes) -> None:
-        for item in items:
-            data = item.encode("utf-8") if isinstance(item, str) else item
-            h.update(len(data).to_bytes(8, "big"))  # length-prefixed: no two inputs give the same stream
-            h.update(data)
-
+    part = software.feed
     part(common, "kommunmal unit cache", LAYOUT, *software.parts())
     part(common, json.dumps(settings.environment(), sort_keys=True), str(Path.cwd()))
     part(common, "shared", shared_digest)

@@ -92,6 +92,12 @@ SETTINGS: tuple[Setting, ...] = (
         "--processes` sets it so that every server process serves the release chosen at start",
     ),
     Setting(
+        "keep_releases",
+        0,
+        "How many finished releases a successful build keeps in release_dir/releases/, the current one counted; "
+        "older ones are removed unless a `kommunmal serve` serves them (kommunmal.release_retention). 0 keeps all",
+    ),
+    Setting(
         "allocator",
         "mimalloc",
         "Memory allocator of `kommunmal serve` and `build`: mimalloc (preloaded when installed: some 10 % less CPU "
@@ -123,6 +129,7 @@ class Settings:
     contact_name: str
     warm_pages: bool
     release: str
+    keep_releases: int
     allocator: str
 
     @classmethod

@@ -165,7 +165,7 @@ def choose(release_dir: Path) -> Choice:
     except NotFound:
         raise NotFound(no_release_message(release_dir)) from None
     refused: list[tuple[Path, tuple[str, ...]]] = []
-    for candidate in [current.path, *_others(release_dir, current.path)]:
+    for candidate in [current.path, *others(release_dir, current.path)]:
         found = problems(candidate)
         if not found:
             choice = Choice(Release(candidate), tuple(refused))
@@ -196,7 +196,7 @@ def named(release_dir: Path, release_id: str = "") -> Release:
     return Release(path)
 
 
-def _others(release_dir: Path, current: Path) -> list[Path]:
+def others(release_dir: Path, current: Path) -> list[Path]:
     """The other finished releases, newest first (by the time release.json gives)."""
     found = []
     for folder in (release_dir / "releases").glob("*"):

@@ -92,11 +92,16 @@ def build(
     each on its own in parallel and streamed into the store (kommunmal.release_parallel); with `cache`, only the
     folders whose inputs changed since the last build into `out` are validated (kommunmal.unit_cache), and after
     a successful build the cache keeps this build's folders only. `cache=False` validates every folder and
-    neither reads nor writes the cache."""
+    neither reads nor writes the cache. Then the older releases beyond the setting keep_releases are removed
+    (`release_retention.prune`)."""
     say = progress or (lambda _msg: None)
     out = Path(out or settings.release_dir)
     with build_lock.held(out):
-        return _build(settings, out, say, parallel, cache)
+        built = _build(settings, out, say, parallel, cache)
+        from kommunmal.release_retention import prune  # imports kommunmal.integrity, which imports this module
+
+        prune(out, settings.keep_releases, say)
+        return built
 
 
 def _build(settings: Settings, out: Path, say: Progress, parallel: bool | None, cache: bool) -> tuple[Release, Report]:

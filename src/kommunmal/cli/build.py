@@ -40,11 +40,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "folders whose files, shapes, settings or software changed since the last build into the release folder "
         "(cache/units/ and cache/store.json there)",
     )
+    p.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="keep the N newest releases (the new one counted) and remove older ones no running `kommunmal serve` "
+        "serves (setting keep_releases; default 0: keep all)",
+    )
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    s = settings(args)
+    s = settings(args, keep_releases=args.keep)
     try:
         release, report = build(s, args.out, progress=None if args.quiet else progress, cache=args.cache)
     except OSError as exc:

@@ -22,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from kommunmal import allocator, integrity
+from kommunmal import allocator, integrity, release_retention
 from kommunmal.cli.common import settings
 
 SERVERS = ("uvicorn", "granian")
@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     s = settings(args, **overrides)
     choice = integrity.choose(s.release_dir)  # NotFound / DamagedRelease -> exit 2 with where it looked
     release = choice.release
+    release_retention.hold(release.path)  # for the life of the server: a build's pruning leaves this release alone
     if choice.refused:
         print(f"kommunmal serve: {choice.describe()}", file=sys.stderr)
 

@@ -17,7 +17,7 @@ from kommunmal.errors import KommunmalError
 
 # The SHACL engines `validate` can run, by the name of the setting `shacl_engine`. shacl-engine (the PyPI package
 # `shacl`, Rust) is the default: a cold build of 290 municipalities took 95.1 s and 174 s of CPU with it against
-# 119.2 s and 221 s with pyshacl-turbo, with the same release (scripts/bench_build.py --sizes 290 --engines
+# 119.2 s and 221 s with pyshacl-turbo, with the same content (scripts/bench_build.py --sizes 290 --engines
 # shacl-engine,turbo). tests/test_shacl_engines.py compares each engine result for result with pySHACL, the
 # reference, on the data and on every example in shapes/examples/. pyshacl-turbo (Rust, pySHACL's API) was the
 # default before it.

@@ -3,9 +3,9 @@
 Times, one after the other in this process (CPU of the process with its threads, and wall), the parts a cold build
 of national data runs: the SHACL engine on each municipality folder with the shared graphs (the engine call only),
 Oxigraph's bulk load and optimize into a new store, the four other dumps of the whole dataset (each parsed from
-N-Quads or N-Triples, as the build does), the planner's statistics, the VoID counts, the search index and the
-checksums. The parts that are libraries' own work (engine, load, parsers and serializers) are summed apart from ours:
-on a machine with N cores a build can take no less than their CPU divided by N, whatever our code does.
+N-Quads or N-Triples, as the build does), the planner's statistics, the search index and the checksums. The parts
+that are libraries' own work (engine, load, parsers and serializers) are summed apart from ours: on a machine with
+N cores a build can take no less than their CPU divided by N, whatever our code does.
 
     .venv/bin/python scripts/gen_national.py --size 290 --out /tmp/n290
     KOMMUNMAL_DATA_DIR=/tmp/n290 .venv/bin/kommunmal build --out /tmp/n290-build
@@ -68,12 +68,11 @@ def engine_part(data_dir: Path) -> Callable[[], object]:
 
 def parts(data_dir: Path, release: Path, scratch: Path) -> list[Part]:
     """The parts, in the order a build runs them."""
-    from kommunmal import release_parallel
     from kommunmal.config import Settings
-    from kommunmal.dataset import discover
     from kommunmal.query_cost import Stats
     from kommunmal.release import file_sha256
     from kommunmal.search.index import build_index
+    from kommunmal.union_dump import union_ntriples
 
     settings = Settings.from_env()
     nq, nt = release / "kommunmal.nq", scratch / "x.nt"  # nothing of the release is written
@@ -110,16 +109,11 @@ def parts(data_dir: Path, release: Path, scratch: Path) -> list[Part]:
         ("SHACL engine, every folder", True, engine_part(data_dir)),
         ("store: bulk load", True, load),
         ("store: optimize", True, optimize),
-        ("dump: N-Triples of the union (our line pass)", False, lambda: release_parallel.union_ntriples(nq, nt)),
+        ("dump: N-Triples of the union, with the VoID counts (our line pass)", False, lambda: union_ntriples(nq, nt)),
         ("dump: TriG", True, dump(nq, ox.RdfFormat.TRIG, "x.trig")),
         ("dump: Turtle", True, dump(nt, ox.RdfFormat.TURTLE, "x.ttl")),
         ("dump: JSON-LD", True, dump(nt, ox.RdfFormat.JSON_LD, "x.jsonld")),
         ("planner statistics (queries on the store)", False, lambda: Stats.of_store(read_only())),
-        (
-            "VoID counts (queries on the store)",
-            False,
-            lambda: release_parallel.describe_store(settings, read_only(), discover(settings), {}),
-        ),
         ("search index", False, search),
         ("checksums", False, checksums),
     ]

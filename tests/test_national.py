@@ -205,3 +205,45 @@ def test_validating_one_municipalitys_file_reads_its_folder_only_and_reports_the
     assert validate_units(local, [data / "reference"]) is None  # not in a municipality's folder: the usual way
     everything = validate_units(local)
     assert everything is not None and len(everything.warnings) > len(fast.warnings)
+
+
+def test_the_void_counts_are_those_of_the_store(national: Path, settings: Settings, tmp_path: Path) -> None:
+    # Counted from the union's N-Triples lines (union_dump.UnionCounts), not in the store: they must be the figures
+    # of the store's queries, with a triple two units state, blank nodes and a class only one unit uses.
+    import shutil
+
+    import pyoxigraph
+    from rdflib import Graph
+    from rdflib.namespace import VOID
+
+    from kommunmal.iris import Iris
+    from kommunmal.sparql_source import query_text
+
+    data = tmp_path / "data"
+    shutil.copytree(national, data)
+    write_units(
+        data,
+        {
+            "alfa": f'<{BASE}id/alfa/x> a skos:Concept ; skos:note [ skos:prefLabel "n"@sv ] .\n'
+            '<http://example.org/both> skos:prefLabel "b"@sv .\n',
+            "beta": '<http://example.org/both> skos:prefLabel "b"@sv ; a <http://example.org/OnlyBeta> .\n',
+        },
+    )
+    release, _ = build(settings.with_(data_dir=data), tmp_path / "out", parallel=True)
+    store = pyoxigraph.Store.read_only(str(release.store_path))
+
+    def rows(name: str) -> list[dict[str, str]]:
+        result = store.query(query_text(name, settings.vocab))
+        return [{v.value: s[v].value for v in result.variables} for s in result]
+
+    void = Graph().parse(release.path / "void.ttl", format="turtle")
+    dataset = URIRef(Iris(settings.base_iri).dataset)
+    counts = rows("void_counts")[0]
+    assert int(void.value(dataset, VOID.triples)) == int(counts["triples"])
+    assert int(void.value(dataset, VOID.entities)) == int(counts["entities"])
+    partitions = {
+        str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
+        for p in void.objects(dataset, VOID.classPartition)
+    }
+    assert partitions == {row["class"]: int(row["entities"]) for row in rows("void_classes")}
+    assert partitions["http://example.org/OnlyBeta"] == 1

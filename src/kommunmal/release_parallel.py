@@ -43,6 +43,7 @@ from kommunmal.config import Settings
 from kommunmal.dataset import Source, discover
 from kommunmal.errors import NotConformant
 from kommunmal.formats import FORMATS
+from kommunmal.union_dump import union_ntriples
 from kommunmal.unit_cache import UnitCache
 from kommunmal.validation import Report, Result, display_path, restricted
 from kommunmal.views.swedish import count
@@ -270,27 +271,31 @@ def write_outputs(
     by `load` in this process while the tasks that read the N-Quads file only run (the dumps; the store's bulk load
     keeps about one core busy for some 40 s at 290 municipalities, and the dumps are about 26 s of CPU); the tasks
     that read the store start when `load` has returned. Tasks: TriG of the dataset (from the N-Quads file); the
-    union graph as N-Triples (from the N-Quads file's lines, `union_ntriples`), then
-    as Turtle and JSON-LD (from the N-Triples file); with `description` (the sources and the triples per named
-    graph), the query planner's statistics (`query_cost.STATS_FILE`) and the VoID description (void.ttl), counted
-    in the store; every extra (`release.release_extras`). Oxigraph reads a file about four times as fast as it
-    reads its store, so each pass over the store is made once. `meanwhile` runs in this process while the tasks
-    run. Raises what a task raised."""
+    union graph as N-Triples (from the N-Quads file's lines, `union_dump.union_ntriples`), then as Turtle and JSON-LD
+    (from the N-Triples file); with `description` (the sources and the triples per named graph), the VoID
+    description (void.ttl, written here from the counts of the union's lines) and the query planner's statistics
+    (`query_cost.STATS_FILE`, counted in the store); every extra (`release.release_extras`). Oxigraph reads a file
+    about four times as fast as it reads its store, so each pass over the store is made once. `meanwhile` runs in
+    this process while the tasks run. Raises what a task raised."""
     from_file = [(_dump_union, (folder, prefixes)), (_dump_trig, (folder, prefixes))]
     from_store = [(_extra, (extra, settings, folder)) for extra in extras]
     if description is not None:
-        from_store += [(_statistics, (folder,)), (_void, (settings, folder, *description))]
+        from_store.append((_statistics, (folder,)))
     started = time.monotonic()
     with ProcessPoolExecutor(min(len(from_file) + len(from_store), os.cpu_count() or 1)) as pool:
-        futures = {pool.submit(function, *args): _task_name(function, args) for function, args in from_file}
+        futures = {pool.submit(function, *args): (function, args) for function, args in from_file}
         if load is not None:
             load()
-        futures |= {pool.submit(function, *args): _task_name(function, args) for function, args in from_store}
+        futures |= {pool.submit(function, *args): (function, args) for function, args in from_store}
         if meanwhile is not None:
             meanwhile()
         for future in as_completed(futures):
-            future.result()
-            say(f"  {futures[future]} ({time.monotonic() - started:.0f} s)")
+            result = future.result()
+            function, args = futures[future]
+            say(f"  {_task_name(function, args)} ({time.monotonic() - started:.0f} s)")
+            if function is _dump_union and description is not None:
+                _write_void(settings, folder, description, *result)
+                say(f"  VoID ({time.monotonic() - started:.0f} s)")
 
 
 def _statistics(folder: Path) -> None:
@@ -299,9 +304,18 @@ def _statistics(folder: Path) -> None:
     Stats.of_store(pyoxigraph.Store.read_only(str(folder / "store"))).save(folder / STATS_FILE)
 
 
-def _void(settings: Settings, folder: Path, sources: list[Source], graphs: dict[str, int]) -> None:
-    store = pyoxigraph.Store.read_only(str(folder / "store"))
-    void = describe_store(settings, store, sources, graphs)
+def _write_void(
+    settings: Settings,
+    folder: Path,
+    description: tuple[list[Source], dict[str, int]],
+    triples: int,
+    entities: int,
+    classes: list[tuple[str, int]],
+) -> None:
+    from kommunmal.void_description import void_graph
+
+    sources, graphs = description
+    void = void_graph(settings, sources, triples=triples, entities=entities, graph_triples=graphs, classes=classes)
     void.serialize(destination=folder / "void.ttl", format="turtle", encoding="utf-8")
 
 
@@ -310,8 +324,8 @@ def _task_name(function: Callable, args: tuple) -> str:
         return "dumpar / dumps: turtle, ntriples, jsonld"
     if function is _dump_trig:
         return "dump / dump: trig"
-    if function in (_statistics, _void):
-        return {_statistics: "statistik / statistics", _void: "VoID"}[function]
+    if function is _statistics:
+        return "statistik / statistics"
     return args[0].__name__
 
 
@@ -322,54 +336,18 @@ def _dump_trig(folder: Path, prefixes: dict[str, str]) -> None:
     pyoxigraph.serialize(quads, folder / f"{DUMP_NAME}.trig", pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
 
 
-def _dump_union(folder: Path, prefixes: dict[str, str]) -> None:
+def _dump_union(folder: Path, prefixes: dict[str, str]) -> tuple[int, int, list[tuple[str, int]]]:
     from kommunmal.release import DUMP_NAME
 
     ntriples = folder / f"{DUMP_NAME}.{FORMATS['ntriples'].extension}"
-    union_ntriples(folder / f"{DUMP_NAME}.nq", ntriples)
+    counts = union_ntriples(folder / f"{DUMP_NAME}.nq", ntriples)
     for name, fmt, extra in (
         ("turtle", pyoxigraph.RdfFormat.TURTLE, {"prefixes": prefixes}),
         ("jsonld", pyoxigraph.RdfFormat.JSON_LD, {}),
     ):
         triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
         pyoxigraph.serialize(triples, folder / f"{DUMP_NAME}.{FORMATS[name].extension}", fmt, **extra)
-
-
-def union_ntriples(nquads: Path, target: Path) -> None:
-    """Write each triple of the N-Quads file `nquads` once, whatever graphs hold it, as N-Triples to `target`.
-
-    The file must be Oxigraph's N-Quads of named graphs only (one quad a line, the graph name last), as
-    `build_units` writes it: a triple is then its line without the graph name. Reading the lines instead of
-    querying the store (SELECT DISTINCT over every graph) cut the union dump from 27 to about 3 s of CPU at 290
-    municipalities. Exact without holding every line: a first pass notes the hashes seen more than once, the
-    second compares only the lines with such a hash."""
-    seen: set[int] = set()
-    repeated: set[int] = set()
-    with open(nquads, "rb") as lines:
-        for line in lines:
-            key = hash(_triple_line(line))
-            if key in seen:
-                repeated.add(key)
-            else:
-                seen.add(key)
-    del seen
-    written: set[bytes] = set()
-    with open(nquads, "rb") as lines, open(target, "wb") as out:
-        for line in lines:
-            triple = _triple_line(line)
-            if not triple:
-                continue
-            if hash(triple) in repeated:
-                if triple in written:
-                    continue
-                written.add(triple)
-            out.write(triple)
-
-
-def _triple_line(line: bytes) -> bytes:
-    # "<s> <p> <o> <g> .": an IRI holds no space, so the graph name begins at the last " <".
-    end = line.rfind(b" <")
-    return line[:end] + b" .\n" if end > 0 else b""
+    return counts.triples, counts.entities, counts.classes()
 
 
 def _extra(extra: Callable, settings: Settings, folder: Path) -> None:
@@ -378,24 +356,3 @@ def _extra(extra: Callable, settings: Settings, folder: Path) -> None:
 
 def _stderr(line: str) -> None:
     sys.stderr.write(line + "\n")
-
-
-def describe_store(settings: Settings, store: pyoxigraph.Store, sources: list[Source], graphs: dict) -> Graph:
-    """The VoID description of `void_description.describe`, counted in the store instead of an rdflib graph."""
-    from kommunmal.sparql_source import query_text
-    from kommunmal.void_description import void_graph
-
-    def rows(name: str) -> list[dict[str, str]]:
-        result = store.query(query_text(name, settings.vocab))
-        names = [v.value for v in result.variables]
-        return [{n: s[n].value for n in names if s[n] is not None} for s in result]
-
-    counts = rows("void_counts")[0]
-    return void_graph(
-        settings,
-        sources,
-        triples=int(counts["triples"]),
-        entities=int(counts["entities"]),
-        graph_triples=graphs,
-        classes=sorted((row["class"], int(row["entities"])) for row in rows("void_classes")),
-    )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import sys
+import warnings
 import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -19,6 +21,11 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kommunmal.config import Settings
 from kommunmal.errors import SourceError
+
+# rdflib logs a traceback for each literal whose text is no value of its datatype; validation reports those as
+# violations with file and line (kommunmal.typed_literals), so the traceback only buried the report.
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
 
 PARSERS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld", ".rdf": "xml"}
 
@@ -178,11 +185,30 @@ def load(settings: Settings, paths: Iterable[Path] | None = None) -> tuple[Datas
 
 
 def load_sources(settings: Settings, sources: Iterable[Source]) -> Dataset:
-    """The given sources as one Dataset, one named graph each; SourceError names the file and line of bad input."""
+    """The given sources as one Dataset, one named graph each; SourceError names the file and line of bad input,
+    and an empty file (no bytes, or only white space: an editor's failed save, a `>` instead of `>>`), which parses
+    as valid data that holds nothing and only showed as violations in the files that point into it."""
     dataset = Dataset(default_union=True)
     for source in sources:
+        refuse_empty(source.path)
         parse_file(source.path, settings.base_iri, dataset.graph(source.graph))
     return dataset
+
+
+def refuse_empty(path: Path) -> None:
+    """Raise SourceError when the file at `path` is empty or only white space; a file meant to hold no statements
+    says so in a comment line (as `kommunmal ingest` writes one)."""
+    try:
+        with path.open("rb") as f:
+            empty = not any(chunk.strip() for chunk in iter(lambda: f.read(65536), b""))
+    except OSError:
+        return  # parse_file names the reason
+    if empty:
+        raise SourceError(
+            path,
+            "the file is empty; restore it (e.g. git checkout -- FILE) or delete it; a file meant to hold no "
+            "statements needs at least a comment line (# …)",
+        )
 
 
 def union_graph(dataset: Dataset) -> Graph:

@@ -1,0 +1,44 @@
+"""`?format=` on the pages that are HTML with a JSON view (home, actions, organisations, a goal): a value naming
+neither gets the 406 that lists what is offered, as the RDF resources (/catalog, /sdg/…, /doc/…) answer; the
+names, extensions and media types of both are taken."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+PAGES = ("/", "/atgarder", "/organisationer", "/doc/ostersund/budget-2024/goal/1.4")
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("value", ["csv", "bogus", "turtle"])
+def test_a_format_no_page_offers_is_not_acceptable(client: TestClient, path: str, value: str) -> None:
+    if value == "turtle" and path.startswith("/doc/"):
+        pytest.skip("a /doc/ document is RDF too")
+    r = client.get(path, params={"format": value})
+    # /atgarder?format=csv gave the HTML page with 200, so a script took HTML for the CSV it asked for.
+    assert r.status_code == 406, (path, value, r.headers.get("content-type"))
+    assert r.headers["content-type"].startswith("text/plain")
+    names = r.text.splitlines()[-1].split("?format= ")[1]
+    assert "html" in names and ("json" in names or path.startswith("/doc/")), r.text
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize(
+    ("value", "media"),
+    [
+        ("json", "application/json"),
+        ("application/json", "application/json"),
+        ("JSON", "application/json"),
+        ("html", "text/html"),
+    ],
+)
+def test_the_page_and_its_json_view_by_any_of_their_names(
+    client: TestClient, path: str, value: str, media: str
+) -> None:
+    if value == "application/json" and path.startswith("/doc/"):
+        pytest.skip("a /doc/ document gives JSON-LD for the JSON media type")
+    # An explicit format wins over Accept, as on the RDF resources.
+    accept = "text/html" if media == "application/json" else "application/json"
+    r = client.get(path, params={"format": value}, headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media), (path, value)

@@ -94,7 +94,26 @@ def test_an_emptied_file_is_refused_by_name(tmp_path: Path, capsys, monkeypatch,
 
 
 def test_a_file_with_only_a_comment_is_not_empty(tmp_path: Path, capsys) -> None:
-    """`kommunmal ingest` writes organisations.ttl as a comment alone when the register knows every body."""
-    note = tmp_path / "organisations.ttl"
+    """`kommunmal ingest` writes organisations.ttl as a comment alone when the register knows every body; such a
+    file (here a new one, not standing in for the register) is read as holding nothing, not refused."""
+    note = tmp_path / "inga-nya-organ.ttl"
     note.write_text("# Inga nya organ.\n", encoding="utf-8")
     assert main(["validate", str(note)]) == 0, capsys.readouterr()
+
+
+def test_a_renamed_goal_shows_the_links_it_breaks_in_other_files(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Renaming goal 1.8 in goals.ttl left every action serving it pointing at nothing: validating goals.ttl said
+    it conforms, and only the build failed. The violations of other files whose value the edit took away (no file
+    types it any more) are the file's problems too, named at their own files and lines."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    goals = data / "ostersund" / "2024" / "goals.ttl"
+    goals.write_text(goals.read_text(encoding="utf-8").replace("goal:1.8 a km:Goal", "goal:1.9 a km:Goal", 1))
+    monkeypatch.setenv("KOMMUNMAL_DATA_DIR", str(data))
+    assert main(["validate", str(goals)]) == 1
+    out = capsys.readouterr().out
+    assert "värde / value: https://w3id.org/kommunmal/id/ostersund/budget-2024/goal/1.8" in out
+    assert "km:serves" in out and str(data / "ostersund" / "2024" / "actions.ttl") + ":" in out
+    # A file whose edit breaks nothing elsewhere still reports only its own nodes.
+    goals.write_text((DATA / "goals.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["validate", str(goals)]) == 0

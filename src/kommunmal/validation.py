@@ -330,17 +330,35 @@ def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph
     dataset = load_sources(settings, sources)
     shapes = shapes if shapes is not None else load_shapes(settings)
     report = validate(dataset, shapes, sources, dataset=dataset, engine=settings.shacl_engine)
-    return restricted(report, given)
+    return restricted(report, given, caused=caused_by(dataset, given))
 
 
-def restricted(report: Report, given: Iterable[Source]) -> Report:
+def caused_by(dataset: Dataset, given: Iterable[Source]) -> Callable[[Result], bool]:
+    """Whether a violation about a node of another file comes from the `given` files: its value is an IRI that
+    they write (a goal whose type a misspelled prefix changed) or that no file gives a type any more (a goal
+    renamed or deleted, a paragraph of an emptied text, that other files still point at)."""
+    mentioned = {str(t) for g in given for triple in dataset.graph(g.graph) for t in triple if isinstance(t, URIRef)}
+    described = {str(s) for s in dataset.subjects(RDF.type) if isinstance(s, URIRef)}
+
+    def test(result: Result) -> bool:
+        value = result.value or ""
+        is_iri = value.startswith(("http://", "https://", "urn:"))
+        return result.severity == "Violation" and is_iri and (value in mentioned or value not in described)
+
+    return test
+
+
+def restricted(report: Report, given: Iterable[Source], caused: Callable[[Result], bool] | None = None) -> Report:
     """`report` with only the results about nodes written in the `given` sources' files, each result naming only
-    those files (the graph stays whole)."""
+    those files (the graph stays whole); with `caused`, also the results about nodes of other files for which it
+    is true, naming those files (`caused_by`)."""
     mine = {display_path(g.path) for g in given}
-    kept = [r for r in report.results if any(_file(f) in mine for f in r.files)]
-    return Report(
-        results=[replace(r, files=tuple(f for f in r.files if _file(f) in mine)) for r in kept], graph=report.graph
-    )
+    kept = [
+        replace(r, files=tuple(f for f in r.files if _file(f) in mine)) if any(_file(f) in mine for f in r.files) else r
+        for r in report.results
+        if any(_file(f) in mine for f in r.files) or (caused is not None and caused(r))
+    ]
+    return Report(results=kept, graph=report.graph)
 
 
 def _counterpart(settings: Settings, path: Path, context: list[Source]) -> Path | None:

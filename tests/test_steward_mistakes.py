@@ -117,3 +117,20 @@ def test_a_renamed_goal_shows_the_links_it_breaks_in_other_files(tmp_path: Path,
     # A file whose edit breaks nothing elsewhere still reports only its own nodes.
     goals.write_text((DATA / "goals.ttl").read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["validate", str(goals)]) == 0
+
+
+def test_two_goals_with_one_number_are_both_reported(tmp_path: Path, capsys) -> None:
+    """A goal block copied with its IRI changed and its skos:notation not: every shape saw one goal with one number
+    and the document went out with two goals 1.1. Both goals are reported, each at its own line."""
+    copy = tmp_path / "goals.ttl"
+    text = (DATA / "goals.ttl").read_text(encoding="utf-8")
+    copy.write_text(text.replace('skos:notation "1.2"', 'skos:notation "1.1"', 1), encoding="utf-8")
+    assert main(["validate", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("2 överträdelser")
+    for goal in ("1.1", "1.2"):
+        assert (
+            f"budget-2024/goal/{goal}\n  definierad i / defined in: {copy}:{line_with(copy, f'goal:{goal} a km:Goal')}"
+            in out
+        )
+    assert "has the same number as https://w3id.org/kommunmal/id/ostersund/budget-2024/goal/1.1" in out

@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 
 from kommunmal.cli import main
+from kommunmal.config import Settings
+from kommunmal.errors import SourceError
+from kommunmal.release import build
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "ostersund" / "2024"
+BASE = "https://w3id.org/kommunmal/"
 
 
 def line_with(path: Path, text: str) -> int:
@@ -134,3 +138,21 @@ def test_two_goals_with_one_number_are_both_reported(tmp_path: Path, capsys) -> 
             in out
         )
     assert "has the same number as https://w3id.org/kommunmal/id/ostersund/budget-2024/goal/1.1" in out
+
+
+def test_an_emptied_national_unit_is_refused_not_left_out(settings: Settings, tmp_path: Path) -> None:
+    """National data (one folder per municipality, validated each on its own): a municipality's emptied file
+    validated as conforming and the build published the release without it."""
+    data = tmp_path / "data"
+    for name in ("alfa", "beta"):
+        (data / name).mkdir(parents=True)
+        (data / name / "2024.ttl").write_text(
+            f'@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<{BASE}id/{name}/x> skos:prefLabel "x"@sv .\n',
+            encoding="utf-8",
+        )
+    emptied = data / "beta" / "2024.ttl"
+    emptied.write_text("", encoding="utf-8")
+    with pytest.raises(SourceError, match="the file is empty") as caught:
+        build(settings.with_(data_dir=data), tmp_path / "out")
+    assert caught.value.path == emptied.resolve()
+    assert not (tmp_path / "out" / "current").exists()

@@ -40,12 +40,16 @@ class Source:
 
 
 def discover(settings: Settings, paths: Iterable[Path] | None = None) -> list[Source]:
-    """The source files: ontology/*.ttl and data/**/*.ttl, or the given files and folders."""
+    """The source files: ontology/*.ttl and data/**/*.ttl, or the given files and folders. Raises SourceError for
+    a path that does not exist and for an empty file (`refuse_empty`)."""
     if paths:
         files = sorted({f for p in paths for f in _rdf_files(Path(p))})
-        return [_source_for(settings, f) for f in files]
-    found = [_source_for(settings, f) for f in _rdf_files(settings.ontology_dir)]
-    found += [_source_for(settings, f) for f in _rdf_files(settings.data_dir)]
+        found = [_source_for(settings, f) for f in files]
+    else:
+        found = [_source_for(settings, f) for f in _rdf_files(settings.ontology_dir)]
+        found += [_source_for(settings, f) for f in _rdf_files(settings.data_dir)]
+    for source in found:  # here, so that national data (read by kommunmal.unit_validation) is checked too
+        refuse_empty(source.path)
     return found
 
 
@@ -185,22 +189,21 @@ def load(settings: Settings, paths: Iterable[Path] | None = None) -> tuple[Datas
 
 
 def load_sources(settings: Settings, sources: Iterable[Source]) -> Dataset:
-    """The given sources as one Dataset, one named graph each; SourceError names the file and line of bad input,
-    and an empty file (no bytes, or only white space: an editor's failed save, a `>` instead of `>>`), which parses
-    as valid data that holds nothing and only showed as violations in the files that point into it."""
+    """The given sources as one Dataset, one named graph each; SourceError names the file and line of bad input."""
     dataset = Dataset(default_union=True)
     for source in sources:
-        refuse_empty(source.path)
         parse_file(source.path, settings.base_iri, dataset.graph(source.graph))
     return dataset
 
 
 def refuse_empty(path: Path) -> None:
-    """Raise SourceError when the file at `path` is empty or only white space; a file meant to hold no statements
-    says so in a comment line (as `kommunmal ingest` writes one)."""
+    """Raise SourceError when the file at `path` is empty or only white space (an editor's failed save, a `>` for
+    `>>`): it parsed as valid data holding nothing, and only the files pointing into it failed, or, as a national
+    municipality's only file, the municipality left the release unnoticed. A file meant to hold no statements says
+    so in a comment line (as `kommunmal ingest` writes one)."""
     try:
         with path.open("rb") as f:
-            empty = not any(chunk.strip() for chunk in iter(lambda: f.read(65536), b""))
+            empty = not any(chunk.strip() for chunk in iter(lambda: f.read(4096), b""))
     except OSError:
         return  # parse_file names the reason
     if empty:

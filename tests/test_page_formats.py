@@ -42,3 +42,24 @@ def test_the_page_and_its_json_view_by_any_of_their_names(
     accept = "text/html" if media == "application/json" else "application/json"
     r = client.get(path, params={"format": value}, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(media), (path, value)
+
+
+@pytest.mark.parametrize(
+    ("query", "ask", "words"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", {"format": "turtle"}, "json, xml, csv, tsv"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", {"format": "csv"}, "turtle, ntriples, jsonld, rdfxml"),
+    ],
+)
+def test_the_sparql_406_says_what_to_ask_for_swedish_first(
+    client: TestClient, query: str, ask: dict, words: str
+) -> None:
+    """It said in English only that none of the accepted media types could be produced, also when the client had
+    sent no Accept header but a `format` the query kind cannot give; every word it names is taken."""
+    r = client.get("/sparql", params={"query": query, **ask})
+    assert r.status_code == 406
+    first, second = r.text.splitlines()[:2]
+    assert first.startswith("406 Inte godtagbart: Svaret på en") and first.endswith(f"?format= {words}.")
+    assert second.startswith("406 Not Acceptable:") and second.endswith(f"?format= {words}.")
+    for word in words.split(", "):
+        assert client.get("/sparql", params={"query": query, "format": word}).status_code == 200, word

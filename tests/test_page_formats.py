@@ -63,3 +63,11 @@ def test_the_sparql_406_says_what_to_ask_for_swedish_first(
     assert second.startswith("406 Not Acceptable:") and second.endswith(f"?format= {words}.")
     for word in words.split(", "):
         assert client.get("/sparql", params={"query": query, "format": word}).status_code == 200, word
+
+
+def test_the_search_page_takes_the_same_format_words(client: TestClient) -> None:
+    assert client.get("/search", params={"q": "skola", "format": "bogus"}).status_code == 406
+    r = client.get("/search", params={"q": "skola", "format": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json") and r.json()["total"] > 0
+    r = client.get("/search", params={"q": "skola", "format": "html"}, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")

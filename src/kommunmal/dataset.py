@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import sys
+import warnings
 import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -20,6 +22,11 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from kommunmal.config import Settings
 from kommunmal.errors import SourceError
 
+# rdflib logs a traceback for each literal whose text is no value of its datatype; validation reports those as
+# violations with file and line (kommunmal.typed_literals), so the traceback only buried the report.
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
+
 PARSERS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld", ".rdf": "xml"}
 
 
@@ -33,12 +40,16 @@ class Source:
 
 
 def discover(settings: Settings, paths: Iterable[Path] | None = None) -> list[Source]:
-    """The source files: ontology/*.ttl and data/**/*.ttl, or the given files and folders."""
+    """The source files: ontology/*.ttl and data/**/*.ttl, or the given files and folders. Raises SourceError for
+    a path that does not exist and for an empty file (`refuse_empty`)."""
     if paths:
         files = sorted({f for p in paths for f in _rdf_files(Path(p))})
-        return [_source_for(settings, f) for f in files]
-    found = [_source_for(settings, f) for f in _rdf_files(settings.ontology_dir)]
-    found += [_source_for(settings, f) for f in _rdf_files(settings.data_dir)]
+        found = [_source_for(settings, f) for f in files]
+    else:
+        found = [_source_for(settings, f) for f in _rdf_files(settings.ontology_dir)]
+        found += [_source_for(settings, f) for f in _rdf_files(settings.data_dir)]
+    for source in found:  # here, so that national data (read by kommunmal.unit_validation) is checked too
+        refuse_empty(source.path)
     return found
 
 
@@ -183,6 +194,24 @@ def load_sources(settings: Settings, sources: Iterable[Source]) -> Dataset:
     for source in sources:
         parse_file(source.path, settings.base_iri, dataset.graph(source.graph))
     return dataset
+
+
+def refuse_empty(path: Path) -> None:
+    """Raise SourceError when the file at `path` is empty or only white space (an editor's failed save, a `>` for
+    `>>`): it parsed as valid data holding nothing, and only the files pointing into it failed, or, as a national
+    municipality's only file, the municipality left the release unnoticed. A file meant to hold no statements says
+    so in a comment line (as `kommunmal ingest` writes one)."""
+    try:
+        with path.open("rb") as f:
+            empty = not any(chunk.strip() for chunk in iter(lambda: f.read(4096), b""))
+    except OSError:
+        return  # parse_file names the reason
+    if empty:
+        raise SourceError(
+            path,
+            "the file is empty; restore it (e.g. git checkout -- FILE) or delete it; a file meant to hold no "
+            "statements needs at least a comment line (# …)",
+        )
 
 
 def union_graph(dataset: Dataset) -> Graph:

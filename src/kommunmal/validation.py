@@ -17,7 +17,9 @@ from kommunmal.config import Settings
 from kommunmal.dataset import Source, discover, load_sources, parse_file, union_graph
 from kommunmal.shacl_engines import DEFAULT_ENGINE, run_engine
 from kommunmal.source_lines import line_of
+from kommunmal.typed_literals import ill_typed, literal_messages
 from kommunmal.views.swedish import count
+from kommunmal.vocabulary_space import namespace_of, stray_terms
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,10 @@ def validate(
     )
     if dataset is not None and sources:
         results += unknown_terms(dataset, sources, base_iri)
+        shown = {(r.focus, r.path, r.value) for r in results if r.severity == "Violation"}
+        results += [
+            r for r in ill_typed_literals(dataset, sources, base_iri) if (r.focus, r.path, r.value) not in shown
+        ]
     return Report(results=results, graph=report_graph)
 
 
@@ -238,7 +244,19 @@ def unknown_terms(dataset: Dataset, sources: list[Source], base_iri: str = "") -
             for term in triple:
                 if isinstance(term, URIRef) and str(term).startswith(namespaces) and str(term) not in defined:
                     used[str(term)].add(source.path)
-    return unknown_term_results(used, namespaces, defined, base_iri)
+    results = unknown_term_results(used, namespaces, defined, base_iri)
+    data = ((s.path, dataset.graph(s.graph)) for s in sources if s.role != "ontology")
+    for term, (paths, near) in stray_terms(data, base_iri, namespaces, defined).items():
+        sv, en = f"; menade du <{near}>?" if near else "", f"; did you mean <{near}>?" if near else ""
+        results.append(
+            Result.violation(
+                term,
+                f"Okänd term: {namespace_of(term)} är ingen av vokabulärens namnrymder; rätta @prefix-raden{sv}",
+                f"Unknown term: {namespace_of(term)} is no namespace of the vocabulary; correct the @prefix line{en}",
+                tuple(sorted(_where(p, term, base_iri) for p in paths)),
+            )
+        )
+    return results
 
 
 def vocabulary_terms(ontology: Iterable[Graph]) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -277,6 +295,24 @@ def unknown_term_results(
     return results
 
 
+def ill_typed_literals(dataset: Dataset, sources: list[Source], base_iri: str = "") -> list[Result]:
+    """A Violation for each literal of the data (not the ontology) whose text is no value of its XSD datatype
+    (`kommunmal.typed_literals`), about the subject, naming the file and the line that writes the text."""
+    graphs = ((s.path, dataset.graph(s.graph)) for s in sources if s.role != "ontology")
+    return [
+        Result(
+            focus=str(subject),
+            path=str(predicate),
+            severity="Violation",
+            messages=literal_messages(literal),
+            value=str(literal),
+            shape=None,
+            files=(f"{display_path(path)}:{line}" if line else _where(path, str(subject), base_iri),),
+        )
+        for path, subject, predicate, literal, line in ill_typed(graphs)
+    ]
+
+
 def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph | None = None) -> Report:
     """Validate the given files as part of the whole data: every other source is loaded too, and only the results
     about nodes written in the given files (and unknown terms used there) are reported.
@@ -294,17 +330,35 @@ def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph
     dataset = load_sources(settings, sources)
     shapes = shapes if shapes is not None else load_shapes(settings)
     report = validate(dataset, shapes, sources, dataset=dataset, engine=settings.shacl_engine)
-    return restricted(report, given)
+    return restricted(report, given, caused=caused_by(dataset, given))
 
 
-def restricted(report: Report, given: Iterable[Source]) -> Report:
+def caused_by(dataset: Dataset, given: Iterable[Source]) -> Callable[[Result], bool]:
+    """Whether a violation about a node of another file comes from the `given` files: its value is an IRI that
+    they write (a goal whose type a misspelled prefix changed) or that no file gives a type any more (a goal
+    renamed or deleted, a paragraph of an emptied text, that other files still point at)."""
+    mentioned = {str(t) for g in given for triple in dataset.graph(g.graph) for t in triple if isinstance(t, URIRef)}
+    described = {str(s) for s in dataset.subjects(RDF.type) if isinstance(s, URIRef)}
+
+    def test(result: Result) -> bool:
+        value = result.value or ""
+        is_iri = value.startswith(("http://", "https://", "urn:"))
+        return result.severity == "Violation" and is_iri and (value in mentioned or value not in described)
+
+    return test
+
+
+def restricted(report: Report, given: Iterable[Source], caused: Callable[[Result], bool] | None = None) -> Report:
     """`report` with only the results about nodes written in the `given` sources' files, each result naming only
-    those files (the graph stays whole)."""
+    those files (the graph stays whole); with `caused`, also the results about nodes of other files for which it
+    is true, naming those files (`caused_by`)."""
     mine = {display_path(g.path) for g in given}
-    kept = [r for r in report.results if any(_file(f) in mine for f in r.files)]
-    return Report(
-        results=[replace(r, files=tuple(f for f in r.files if _file(f) in mine)) for r in kept], graph=report.graph
-    )
+    kept = [
+        replace(r, files=tuple(f for f in r.files if _file(f) in mine)) if any(_file(f) in mine for f in r.files) else r
+        for r in report.results
+        if any(_file(f) in mine for f in r.files) or (caused is not None and caused(r))
+    ]
+    return Report(results=kept, graph=report.graph)
 
 
 def _counterpart(settings: Settings, path: Path, context: list[Source]) -> Path | None:

@@ -215,11 +215,15 @@ def page(
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
+PAGE_FORMATS = (FORMATS["html"], JSON_VIEW)  # a page and its JSON view
+
+
 def wants_json(request: Request, html_default: bool = True) -> bool:
     """Whether the client asked for a page's JSON view: `?format=json`, or (where `html_default` allows content
     negotiation, i.e. not on /doc/ documents, which negotiate RDF) an Accept header preferring JSON to HTML."""
-    if request.query_params.get("format") == "json":
-        return True
+    asked = request.query_params.get("format")
+    if asked:
+        return by_parameter(asked, PAGE_FORMATS) is JSON_VIEW
     if not html_default:
         return False
     chosen = negotiate(request.headers.get("accept"), (FORMATS["html"], JSON_VIEW), FORMATS["html"])
@@ -238,7 +242,11 @@ def view(
     **extra: Any,
 ) -> Response:
     """A page from its view data: the template rendered with `data` (and `extra`, HTML-only helpers), or the
-    same `data` as JSON when the client asks for the page's JSON view (see wants_json)."""
+    same `data` as JSON when the client asks for the page's JSON view (see wants_json); a `format` parameter that
+    names neither (`?format=csv`, a typo) gets the 406 listing both, as the RDF resources' pages do."""
+    asked = request.query_params.get("format")
+    if asked and by_parameter(asked, PAGE_FORMATS) is None:
+        return not_acceptable(PAGE_FORMATS)
     if wants_json(request, negotiate_json):
         headers = {"Link": link_header(links)} if links else {}
         if vary:

@@ -58,7 +58,21 @@ def not_acceptable(kind: str | None) -> str:
         if kind == "results"
         else (*OFFERED_RESULTS, *OFFERED_GRAPHS)
     )
-    return "none of the accepted media types can be produced; offered: " + ", ".join(f.media_type for f in offered)
+    types = ", ".join(f.media_type for f in offered)
+    words = ", ".join(_WORDS[f.name] for f in offered if f.name in _WORDS)
+    what_sv = {
+        "graph": "Svaret på en graffråga (CONSTRUCT, DESCRIBE)",
+        "results": "Svaret på en SELECT- eller ASK-fråga",
+    }.get(kind, "Svaret")
+    return (
+        f"406 Inte godtagbart: {what_sv} finns som {types} (Accept) eller med ?format= {words}.\n"
+        f"406 Not Acceptable: none of the accepted media types can be produced; offered: {types} (Accept), "
+        f"or ?format= {words}.\n"
+    )
+
+
+# The word of each offered format for the `format` parameter, as the 406 names it (format_parameter takes them).
+_WORDS = {"srj": "json", "srx": "xml", "csv": "csv", "tsv": "tsv"} | {f.name: f.name for f in RDF_GRAPH_FORMATS}
 
 
 @cache

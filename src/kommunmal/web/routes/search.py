@@ -16,9 +16,9 @@ from markupsafe import Markup, escape
 
 from kommunmal import resources
 from kommunmal.errors import NotFound
-from kommunmal.formats import FORMATS, Format, negotiate
+from kommunmal.formats import FORMATS, JSON_VIEW, Format, by_parameter, negotiate
 from kommunmal.search import Hit, Results, SearchIndex
-from kommunmal.web.render import Site, page
+from kommunmal.web.render import PAGE_FORMATS, Site, not_acceptable, page
 
 router = APIRouter()
 
@@ -134,8 +134,9 @@ def as_json(site: Site, index: SearchIndex, results: Results, params: dict[str, 
 
 
 def _wants_json(request: Request, forced: bool) -> bool:
-    if forced or request.query_params.get("format") == "json":
-        return True
+    asked = request.query_params.get("format")
+    if forced or asked:
+        return forced or by_parameter(asked, PAGE_FORMATS) is JSON_VIEW
     accept = request.headers.get("accept")
     if not accept or "json" not in accept:
         return False
@@ -154,6 +155,9 @@ def search_json(request: Request) -> Response:
 
 def _search(request: Request, forced_json: bool) -> Response:
     site = Site(request.app.state.settings)
+    asked = request.query_params.get("format")
+    if asked and not forced_json and by_parameter(asked, PAGE_FORMATS) is None:
+        return not_acceptable(PAGE_FORMATS)  # as the other pages with a JSON view (render.view)
     params = _params(request)
     wants_json = _wants_json(request, forced_json)
     try:

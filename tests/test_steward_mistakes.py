@@ -156,3 +156,33 @@ def test_an_emptied_national_unit_is_refused_not_left_out(settings: Settings, tm
         build(settings.with_(data_dir=data), tmp_path / "out")
     assert caught.value.path == emptied.resolve()
     assert not (tmp_path / "out" / "current").exists()
+
+
+def test_national_units_refuse_a_value_not_of_its_datatype_and_a_misspelled_vocabulary(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The same checks in a national build, where each municipality's folder is validated on its own
+    (kommunmal.unit_validation): the year was published there, and a misspelled namespace passed."""
+    from kommunmal.errors import NotConformant
+
+    data = tmp_path / "data"
+    units = {
+        "alfa": f'<{BASE}id/alfa/x> skos:prefLabel "x"@sv ; <{BASE}def/kommunmal#targetYear> "2040x"^^xsd:gYear .\n',
+        "beta": f'<{BASE}id/beta/y> a <{BASE}def/komunmal#Goal> ; skos:prefLabel "y"@sv .\n',
+        "gamma": f'<{BASE}id/gamma/z> skos:prefLabel "z"@sv ; <{BASE}def/kommunmal#targetYear> "2040"^^xsd:gYear .\n',
+    }
+    for name, body in units.items():
+        (data / name).mkdir(parents=True)
+        (data / name / "2024.ttl").write_text(
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + body,
+            encoding="utf-8",
+        )
+    with pytest.raises(NotConformant) as caught:
+        build(settings.with_(data_dir=data), tmp_path / "out")
+    text = str(caught.value)
+    assert '"2040x" is not a valid xsd:gYear value' in text and "alfa/2024.ttl:3" in text
+    assert f"{BASE}def/komunmal# is no namespace of the vocabulary" in text and "beta/2024.ttl:3" in text
+    assert f"did you mean <{BASE}def/kommunmal#Goal>" in text
+    assert "gamma" not in text  # a valid year is no finding
+    assert not (tmp_path / "out" / "current").exists()

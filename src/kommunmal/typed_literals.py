@@ -32,10 +32,14 @@ def is_ill_typed(literal: Literal) -> bool:
     value of it); False for plain, language-tagged and non-XSD-typed literals and for XSD types elementpath lacks."""
     if literal.datatype is None:
         return False
-    kind = _atomic_type(str(literal.datatype))
+    return is_ill_typed_text(str(literal), str(literal.datatype))
+
+
+def is_ill_typed_text(text: str, datatype: str) -> bool:
+    """`is_ill_typed` of the literal with lexical form `text` and datatype IRI `datatype`."""
+    kind = _atomic_type(datatype)
     if kind is None:
         return False
-    text = str(literal)
     try:
         if not kind.is_valid(text):
             return True

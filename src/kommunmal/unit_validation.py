@@ -30,6 +30,7 @@ from kommunmal.errors import SourceError
 from kommunmal.shacl_engines import compile_shapes, run_engine
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
+from kommunmal.term_checks import unit_results
 from kommunmal.validation import (
     Result,
     blank_subject_files,
@@ -157,6 +158,9 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
 
     results = report_results(report, _STATE["shapes"], locate)
     results += _unknown_terms(quads, nquads, paths, base)
+    shown = {(r.focus, r.path, r.value) for r in results if r.severity == "Violation"}
+    checked = unit_results(quads, nquads, paths, base, *_STATE["vocabulary"])
+    results += [r for r in checked if (r.focus, r.path, r.value) not in shown]  # as `validation.validate` does
     minted = settings.base_iri + "id/"
     elsewhere = sorted(
         {iri for s in subjects if s.startswith("<" + minted) and minted_in(iri := s[1:-1], settings.base_iri) != key}

@@ -17,9 +17,7 @@ from kommunmal.config import Settings
 from kommunmal.dataset import Source, discover, load_sources, parse_file, union_graph
 from kommunmal.shacl_engines import DEFAULT_ENGINE, run_engine
 from kommunmal.source_lines import line_of
-from kommunmal.typed_literals import ill_typed, literal_messages
 from kommunmal.views.swedish import count
-from kommunmal.vocabulary_space import namespace_of, stray_terms
 
 
 @dataclass(frozen=True)
@@ -244,19 +242,12 @@ def unknown_terms(dataset: Dataset, sources: list[Source], base_iri: str = "") -
             for term in triple:
                 if isinstance(term, URIRef) and str(term).startswith(namespaces) and str(term) not in defined:
                     used[str(term)].add(source.path)
-    results = unknown_term_results(used, namespaces, defined, base_iri)
+    from kommunmal.term_checks import stray_term_results  # term_checks imports this module
+
     data = ((s.path, dataset.graph(s.graph)) for s in sources if s.role != "ontology")
-    for term, (paths, near) in stray_terms(data, base_iri, namespaces, defined).items():
-        sv, en = f"; menade du <{near}>?" if near else "", f"; did you mean <{near}>?" if near else ""
-        results.append(
-            Result.violation(
-                term,
-                f"Okänd term: {namespace_of(term)} är ingen av vokabulärens namnrymder; rätta @prefix-raden{sv}",
-                f"Unknown term: {namespace_of(term)} is no namespace of the vocabulary; correct the @prefix line{en}",
-                tuple(sorted(_where(p, term, base_iri) for p in paths)),
-            )
-        )
-    return results
+    return unknown_term_results(used, namespaces, defined, base_iri) + stray_term_results(
+        data, base_iri, namespaces, defined
+    )
 
 
 def vocabulary_terms(ontology: Iterable[Graph]) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -297,20 +288,10 @@ def unknown_term_results(
 
 def ill_typed_literals(dataset: Dataset, sources: list[Source], base_iri: str = "") -> list[Result]:
     """A Violation for each literal of the data (not the ontology) whose text is no value of its XSD datatype
-    (`kommunmal.typed_literals`), about the subject, naming the file and the line that writes the text."""
-    graphs = ((s.path, dataset.graph(s.graph)) for s in sources if s.role != "ontology")
-    return [
-        Result(
-            focus=str(subject),
-            path=str(predicate),
-            severity="Violation",
-            messages=literal_messages(literal),
-            value=str(literal),
-            shape=None,
-            files=(f"{display_path(path)}:{line}" if line else _where(path, str(subject), base_iri),),
-        )
-        for path, subject, predicate, literal, line in ill_typed(graphs)
-    ]
+    (`term_checks.ill_typed_results`), about the subject, naming the file and the line that writes the text."""
+    from kommunmal.term_checks import ill_typed_results  # term_checks imports this module
+
+    return ill_typed_results(((s.path, dataset.graph(s.graph)) for s in sources if s.role != "ontology"), base_iri)
 
 
 def validate_in_context(settings: Settings, paths: Iterable[Path], shapes: Graph | None = None) -> Report:

@@ -123,3 +123,17 @@ def test_the_picture_heading_stays_inside_the_figure(source: StoreSource) -> Non
         # The heading ends above the drawing.
         lowest = min(t.get_window_extent(renderer).y0 for t in heading)
         assert fig.axes[0].get_window_extent(renderer).y1 <= lowest
+
+
+def test_an_excerpt_document_is_refused_as_an_excerpt_not_as_a_foreign_dataset(
+    release_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "g.png"
+    code = main(["analyse", "--release-dir", str(release_dir), "--document", "ostersund/2023", "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "ostersund/2023" in err and "utdrag" in err and "excerpt" in err
+    assert err.index("utdrag") < err.index("excerpt")  # Swedish first
+    assert "6 mål" in err and "kommunmal compare" in err
+    assert "base IRI" not in err, "the excerpt was taken for a dataset built with another base IRI"
+    assert not out.exists()

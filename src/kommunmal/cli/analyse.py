@@ -100,8 +100,18 @@ def run(args: argparse.Namespace) -> int:
     except NotFound:
         raise NotFound(no_release_message(release_dir) + ", or query a SPARQL endpoint with --endpoint URL") from None
     minimum = min_strength(args.min_strength)
-    document = resolve(source, args.document).iri if args.document else None
+    named = resolve(source, args.document) if args.document else None
+    document = named.iri if named else None
     graph = analyse(source, args.layer, tiers=tiers, min_strength=minimum, document=document)
+    if graph.number_of_nodes() == 0 and named and named.goals:
+        # goals.rq leaves out the goals of an excerpt (kmc:coverage kmc:excerpt): the graph of part of a document
+        # would show missing goals as unconnected ones. The /graph page says the same.
+        raise KommunmalError(
+            f"{named.key} ({named.title}) finns bara som ett utdrag: dess {named.goals} mål ritas inte i målgrafen, "
+            f"som bara ritas för hela måldokument; jämför det med ett annat år med `kommunmal compare` / "
+            f"{named.key} is an excerpt of its goal document: the goal graph is drawn for whole goal documents only "
+            f"(its {named.goals} goals are left out); compare it with another year with `kommunmal compare`"
+        )
     if graph.number_of_nodes() == 0:
         raise KommunmalError(
             f"no goals (km:Goal) found in {source.describe}; is it a kommunmal dataset, and is "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -87,6 +88,50 @@ def test_all_words_must_match_else_any(index: SearchIndex) -> None:
     either = index.search("våld xyzzyq", limit=1000)
     assert either.any_word and either.total == index.search("våld", limit=1000).total
     assert index.search("xyzzyq").total == 0
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+@pytest.mark.parametrize(
+    ("typed", "swedish"),
+    [
+        ("aldreomsorg", "äldreomsorg"),
+        ("forskola", "förskola"),
+        ("ostersund", "Östersund"),
+        ("hallbarhet", "hållbarhet"),
+    ],
+)
+def test_a_word_typed_without_a_ring_or_dots_finds_what_the_word_with_them_finds(
+    index: SearchIndex, typed: str, swedish: str
+) -> None:
+    """A reader without a Swedish keyboard types "forskola": the hits of "förskola", its words marked."""
+    plain, proper = index.search(typed, limit=1000), index.search(swedish, limit=1000)
+    assert proper.total > 0 and not proper.respelled
+    assert {h.iri for h in plain.hits} == {h.iri for h in proper.hits}
+    assert plain.respelled, "the results say the word was also searched with å, ä and ö"
+    first = plain.hits[0]
+    marked = [first.title[a:b] for a, b in first.title_marks] + [first.passage[a:b] for a, b in first.marks]
+    assert any(fold(m).startswith(fold(swedish)[:5]) for m in marked), marked
+
+
+def test_a_word_found_as_typed_is_not_respelled(index: SearchIndex) -> None:
+    # "for" (English, and in names) is a word of its own, not "för"; "bostader" is found by its stem "bostad".
+    for typed in ("for", "bostader"):
+        results = index.search(typed, limit=1000)
+        assert results.total > 0 and not results.respelled, typed
+    assert index.search("xyzzyq").respelled == {}
+
+
+def test_the_page_says_the_words_were_also_searched_with_diacritics(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "aldreomsorg"}, headers={"accept": "text/html"}).text
+    assert 'id="respelled"' in page and "Orden söktes även med å, ä och ö." in page
+    assert "<mark>äldreomsorg</mark>" in page.lower() or "äldreomsorg</mark>" in page
+    body = client.get("/search.json", params={"q": "aldreomsorg"}).json()
+    assert body["total"] > 0 and body["respelled"] == {"aldreomsorg": ["äldreomsorg"]}
+    proper = client.get("/search", params={"q": "äldreomsorg"}, headers={"accept": "text/html"}).text
+    assert 'id="respelled"' not in proper
 
 
 def test_facets_count_and_narrow(index: SearchIndex) -> None:

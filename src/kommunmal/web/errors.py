@@ -18,7 +18,9 @@ from kommunmal.formats import FORMATS, JSON_VIEW, Format, negotiate
 from kommunmal.web.render import page
 
 PLAIN = Format("text", "text/plain", "txt", "view", label="text")
-TITLES = {400: ("Felaktig begäran", "Bad request")}
+TITLES = {400: ("Felaktig begäran", "Bad request"), 404: ("Hittades inte", "Not found")}
+# Most goal documents an unknown-document answer lists by name (a national release has hundreds).
+LISTED_DOCUMENTS = 12
 # Swedish for pydantic's error types (pydantic_core ErrorType), with its context values.
 _SWEDISH = {
     "missing": "saknas",
@@ -59,6 +61,23 @@ def unknown_value(request: Request, name: str, value: str, allowed: Sequence[str
         request,
         f"Okänt {what[0]} {value!r} i parametern {name}. Giltiga värden: {listed}.",
         f"Unknown {what[1]} {value!r} in the parameter {name}. Valid values: {listed}.",
+    )
+
+
+def unknown_document(request: Request, wanted: str, known: Sequence[str]) -> Response:
+    """404 for a goal document `wanted` (the `dokument`, `from` or `to` parameter) that the release does not hold,
+    naming the form to write and the documents there are by their keys `known` (`ostersund/2024`), at most
+    LISTED_DOCUMENTS of them; the page is there, only the document is not."""
+    listed, rest = ", ".join(known[:LISTED_DOCUMENTS]), len(known) - LISTED_DOCUMENTS
+    more_sv = f" och {rest} till; startsidan listar alla" if rest > 0 else ""
+    more_en = f" and {rest} more; the home page lists them all" if rest > 0 else ""
+    return bad_request(
+        request,
+        f"Det finns inget måldokument {wanted!r} i den här versionen. Ange det som kommun/år; "
+        f"här finns {listed or 'inga'}{more_sv}.",
+        f"There is no goal document {wanted!r} in this release. Give it as municipality/year; "
+        f"there are {listed or 'none'}{more_en}.",
+        status=404,
     )
 
 

@@ -12,7 +12,7 @@ from kommunmal.store import Store
 from kommunmal.views import browse
 from kommunmal.web.deps import get_store, page_data
 from kommunmal.web.render import Site, csv_response, view
-from kommunmal.web.scope import scope
+from kommunmal.web.scope import scope, unknown
 
 router = APIRouter()
 
@@ -39,9 +39,7 @@ def _actions(request: Request, store: Store) -> tuple[dict, str] | None:
 def actions_index(request: Request, store: Store = Depends(get_store)) -> Response:
     found = _actions(request, store)
     if found is None:
-        from kommunmal.web.routes.pages import not_found
-
-        return not_found(request)
+        return unknown(request, scope(request, store))
     data, query = found
     site = Site(request.app.state.settings)
     data = data | _page_of(data["actions"], request.query_params.get("sida", ""), site.url("atgarder"), query)
@@ -86,7 +84,7 @@ def _page_of(actions: list, asked: str, url: str, query: str, key: str = "action
 def actions_csv(request: Request, store: Store = Depends(get_store)) -> Response:
     found = _actions(request, store)
     if found is None:
-        return Response("404 Not Found: no such goal document\n", status_code=404, media_type="text/plain")
+        return unknown(request, scope(request, store))
     return csv_response(browse.actions_csv(found[0]), "atgarder.csv")
 
 
@@ -94,9 +92,7 @@ def actions_csv(request: Request, store: Store = Depends(get_store)) -> Response
 def organisations_index(request: Request, store: Store = Depends(get_store)) -> Response:
     sc = scope(request, store)
     if sc.unknown:
-        from kommunmal.web.routes.pages import not_found
-
-        return not_found(request)
+        return unknown(request, sc)
     vocab = request.app.state.settings.vocab
     built = page_data(request).get(
         request.app.state.release.id,

@@ -141,6 +141,17 @@ def build_actions(store: Store, vocab: str, f: ActionFilter, document: str | Non
     return {"filter": f.active(), "total": len(every), "actions": shown, "facets": facets}
 
 
+def unknown_filter(data: dict[str, Any]) -> tuple[str, str, list[str]] | None:
+    """The first filter of an action index `data` (build_actions) whose value is none of its facet's values, as
+    (parameter, value, the values there are); None when every value is one of them. An unknown value would
+    otherwise narrow the list to nothing while the form showed "alla" for it."""
+    for name, value in data["filter"].items():
+        allowed = [str(o["value"]) for o in data["facets"].get(name, [])]
+        if value not in allowed:
+            return name, value, allowed
+    return None
+
+
 CSV_COLUMNS = ("iri", "namn", "slag", "mål", "ansvariga", "fn_mål", "målvärde", "enhet", "år")
 
 

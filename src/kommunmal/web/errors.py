@@ -7,6 +7,7 @@ parameter, the value sent and, for a choice, the values allowed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -81,12 +82,28 @@ def unknown_document(request: Request, wanted: str, known: Sequence[str]) -> Res
     )
 
 
+def _either(choices: Sequence[str]) -> str:
+    """'a', 'b' eller 'c'."""
+    quoted = [repr(c) for c in choices]
+    return ", ".join(quoted[:-1]) + " eller " + quoted[-1] if len(quoted) > 1 else "".join(quoted)
+
+
 def _described(error: dict[str, Any]) -> tuple[str, str]:
     where = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "header")]
     name = ".".join(where) or "?"
     context = {key: value for key, value in (error.get("ctx") or {}).items()}
-    swedish = _SWEDISH.get(error.get("type", ""))
-    said = swedish.format(**context) if swedish else "har ett ogiltigt värde"
+    kind = error.get("type", "")
+    choices = re.fullmatch(r"\^\(([\w-]+(?:\|[\w-]+)+)\)\$", str(context.get("pattern", "")))
+    if kind in ("literal_error", "enum"):
+        # pydantic joins the last choice with English "or": "'actions', 'sdg' or 'all'".
+        context["expected"] = re.sub(r" or (?='[^']*'$)", " eller ", str(context.get("expected", "")))
+    if kind == "string_pattern_mismatch" and choices:
+        # A pattern that only lists choices, ^(mal|delmal)$, is said as the choices.
+        said = "måste vara ett av " + _either(choices.group(1).split("|"))
+    elif swedish := _SWEDISH.get(kind):
+        said = swedish.format(**context)
+    else:
+        said = "har ett ogiltigt värde"
     sent = error.get("input")
     value_sv = f" (skickat: {sent!r})" if sent is not None and error.get("type") != "missing" else ""
     value_en = f" (sent: {sent!r})" if value_sv else ""

@@ -250,3 +250,12 @@ def test_a_documents_page_links_the_year_comparison_with_its_other_years(client:
         href = re.search(r'href="([^"]+)"', line.group(1)).group(1).replace("&amp;", "&")
         assert href.endswith("/jamfor?from=ostersund/2023&to=ostersund/2024"), href
         assert client.get(href, headers={"accept": "text/html"}).status_code == 200
+
+
+def test_a_texts_language_is_named_in_swedish_not_by_its_eu_authority_iri(client: TestClient) -> None:
+    """The 2023 excerpt's political texts state dct:language with the EU language authority's IRI."""
+    page = html(client, "/doc/ostersund/budget-2023/text/2")
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', page))
+    assert "svenska" in links, "the language is not named"
+    assert links["svenska"] == "http://publications.europa.eu/resource/authority/language/SWE"
+    assert not [t for t in links if t.startswith("http://publications.europa.eu/")], "an IRI as link text"

@@ -259,3 +259,20 @@ def test_a_texts_language_is_named_in_swedish_not_by_its_eu_authority_iri(client
     assert "svenska" in links, "the language is not named"
     assert links["svenska"] == "http://publications.europa.eu/resource/authority/language/SWE"
     assert not [t for t in links if t.startswith("http://publications.europa.eu/")], "an IRI as link text"
+
+
+CURIE = re.compile(r"\b(?:dct|dcterms|skos|skosxl|km|kms|kmc|org|rdf|rdfs|owl|prov|dcat|foaf|xsd):[A-Za-z]")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/doc/ostersund/org/finans-och-fastighetsutskottet",
+        "/doc/ostersund/org/kommunstyrelsen",
+        GOAL,
+        "/doc/ostersund/budget-2024/action/invanare-75000-ar-2040",
+    ],
+)
+def test_notes_and_texts_on_pages_name_no_rdf_term(client: TestClient, path: str) -> None:
+    found = [text for _lang, text in texts(html(client, path)) if CURIE.search(text)]
+    assert not found, found

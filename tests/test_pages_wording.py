@@ -276,3 +276,18 @@ CURIE = re.compile(r"\b(?:dct|dcterms|skos|skosxl|km|kms|kmc|org|rdf|rdfs|owl|pr
 def test_notes_and_texts_on_pages_name_no_rdf_term(client: TestClient, path: str) -> None:
     found = [text for _lang, text in texts(html(client, path)) if CURIE.search(text)]
     assert not found, found
+
+
+def test_an_ordered_collection_lists_its_members_in_order_on_its_page(client: TestClient) -> None:
+    """The UN KOS's skos:memberList of the 17 goals is an RDF list: one numbered list in the list's order, not a
+    chain of blank nodes named rdf:first and rdf:rest."""
+    page = html(client, "/sdg/Goals")
+    [listed] = re.findall(r'<ol class="collection">(.*?)</ol>', page, re.S)
+    members = re.findall(r'<a href="([^"]+)"', listed)
+    assert members == [f"/sdg/{n}" for n in range(1, 18)]
+    shown = " ".join(text for _lang, text in texts(page))
+    for term in ("rdf:first", "rdf:rest", "rdf:nil", "skos:memberList", "skos:OrderedCollection"):
+        assert term not in shown, term
+    data = client.get("/sdg/Goals", params={"format": "json"}).json()
+    [row] = [p for p in data["properties"] if p["predicate"].endswith("#memberList")]
+    assert row["objects"] == [[f"http://metadata.un.org/sdg/{n}" for n in range(1, 18)]]

@@ -4,8 +4,15 @@ heading into one letter per line), and on a phone a table shown as cards names n
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from browsing import SHOTS
+from live_server import running_server
+
+from kommunmal.config import Settings
+from kommunmal.release import Release
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -18,6 +25,35 @@ LINES_JS = """
   return [e.textContent.trim(), tops.size];
 })
 """
+
+
+# For each word of the text in the elements matched: the words laid out on more than one line (not counting
+# words with a hyphen, dash or slash, which may break there).
+SPLIT_WORDS_JS = """
+(els) => { const out = [];
+  for (const el of els) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode())) {
+      const re = /[^\\s\\-\u2013\\/]{2,}/g; let m;
+      while ((m = re.exec(n.data))) {
+        const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def many_server(many: tuple[Settings, Release], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real server for the release of three goal documents (two municipalities): rows in /jamfor/mal."""
+    settings, _release = many
+    with running_server(Path(settings.release_dir), tmp_path_factory.mktemp("many-server")) as live:
+        yield live.url
 
 
 def lines(pg: object, selector: str) -> list[tuple[str, int]]:
@@ -64,3 +100,15 @@ def test_cards_on_a_phone_name_only_fields_with_a_value(browser: object, server:
     pg.screenshot(path=str(SHOTS / f"cards-390-{path.replace('/', '-')}.png"), full_page=True)
     context.close()
     assert not empty, f"labels shown without a value: {sorted(set(empty))}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_similar_goals_table_breaks_no_word(browser: object, many_server: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    pg.goto(many_server + "jamfor/mal?dokument=ostersund/2024")
+    assert pg.locator("main table tbody tr").count() > 0
+    split = pg.locator("main table td").evaluate_all(SPLIT_WORDS_JS)
+    pg.screenshot(path=str(SHOTS / f"similar-goals-{width}.png"), full_page=True)
+    context.close()
+    assert not split, f"words split over lines: {split[:8]}"

@@ -137,3 +137,22 @@ def test_an_excerpt_document_is_refused_as_an_excerpt_not_as_a_foreign_dataset(
     assert "6 mål" in err and "kommunmal compare" in err
     assert "base IRI" not in err, "the excerpt was taken for a dataset built with another base IRI"
     assert not out.exists()
+
+
+def test_goals_of_several_documents_in_one_graph_are_pointed_out(
+    many: tuple[Settings, Release], release_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Without --document the goals of every document share nodes by notation (docs/analyst-guide.md); the command
+    says so and how to choose one document, instead of printing a graph of three documents as if it were one."""
+    settings, _release = many
+    out = tmp_path / "g.txt"
+    assert main(["analyse", "--release-dir", str(settings.release_dir), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "målen kommer från 3 måldokument" in err and "--document (" in err and "ostersund/2024" in err
+    assert err.index("mål med samma nummer blir en nod") < err.index("goals with the same notation are one node")
+    args = ["analyse", "--release-dir", str(settings.release_dir), "--document", "ostersund/2024", "--out", str(out)]
+    assert main(args) == 0
+    assert "måldokument" not in capsys.readouterr().err
+    # The embedded release: the 2023 excerpt's goals are left out, so the goals are of one document.
+    assert main(["analyse", "--release-dir", str(release_dir), "--out", str(out)]) == 0
+    assert "måldokument" not in capsys.readouterr().err

@@ -156,3 +156,14 @@ def test_goals_of_several_documents_in_one_graph_are_pointed_out(
     # The embedded release: the 2023 excerpt's goals are left out, so the goals are of one document.
     assert main(["analyse", "--release-dir", str(release_dir), "--out", str(out)]) == 0
     assert "måldokument" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("extension", ["txt", "html"])
+def test_measures_are_written_with_a_decimal_comma(release_dir: Path, tmp_path: Path, extension: str) -> None:
+    """The summary and the interactive page are Swedish: 0,190, not 0.190 (weights already read 1,6)."""
+    out = tmp_path / f"g.{extension}"
+    assert main(["analyse", "--release-dir", str(release_dir), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    table = text[text.index("viktad") :] if extension == "txt" else text[text.index("<table>") :]
+    assert re.search(r"\b0,\d{3}\b", table), "no measure with a decimal comma"
+    assert not re.findall(r"\b\d\.\d{3}\b", table), "a measure with a decimal point"

@@ -28,13 +28,15 @@ LINES_JS = """
 
 
 # For each word of the text in the elements matched: the words laid out on more than one line (not counting
-# words with a hyphen, dash or slash, which may break there).
+# words with a hyphen, dash or slash, which may break there, nor the hidden text of a closed <details>).
 SPLIT_WORDS_JS = """
 (els) => { const out = [];
   for (const el of els) {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     let n;
     while ((n = walker.nextNode())) {
+      const closed = n.parentElement.closest("details:not([open])");
+      if (closed && !n.parentElement.closest("summary")) continue;  // not shown
       const re = /[^\\s\\-\u2013\\/]{2,}/g; let m;
       while ((m = re.exec(n.data))) {
         const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
@@ -112,3 +114,17 @@ def test_similar_goals_table_breaks_no_word(browser: object, many_server: str, w
     pg.screenshot(path=str(SHOTS / f"similar-goals-{width}.png"), full_page=True)
     context.close()
     assert not split, f"words split over lines: {split[:8]}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_year_comparison_table_breaks_no_word(browser: object, server: str, width: int) -> None:
+    """The goals' numbers and names in /jamfor ("Mål 1", "1.5 Infrastruktur") and the years heading the columns."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    pg.goto(server + "jamfor?from=ostersund/2023&to=ostersund/2024")
+    split = pg.locator("main table.compact, main table.compare").locator("th, td").evaluate_all(SPLIT_WORDS_JS)
+    overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    pg.screenshot(path=str(SHOTS / f"compare-years-{width}.png"), full_page=True)
+    context.close()
+    assert not split, f"words split over lines: {split[:8]}"
+    assert overflow <= 0

@@ -217,6 +217,16 @@ def test_pages_of_results(client: TestClient) -> None:
     assert not {r["iri"] for r in first["results"]} & {r["iri"] for r in second["results"]}
 
 
+def test_a_page_past_the_last_shows_the_last(client: TestClient) -> None:
+    """/search?q=…&sida=999 (an old link, a typed number) showed no hits under "Sida 999 av 2"."""
+    first = client.get("/search.json", params={"q": "kommunen"}).json()
+    last = -(-first["total"] // first["limit"])
+    beyond = client.get("/search.json", params={"q": "kommunen", "sida": "999"}).json()
+    assert beyond["offset"] == (last - 1) * first["limit"] and beyond["results"]
+    page = client.get("/search", params={"q": "kommunen", "sida": "999"}, headers={"accept": "text/html"}).text
+    assert f"Sida {last} av {last}" in page and "Sida 999" not in page and 'class="hit"' in page
+
+
 def test_suggestions_while_typing(client: TestClient) -> None:
     data = client.get("/search/suggest", params={"q": "äldreoms"}).json()
     assert 0 < len(data["suggestions"]) <= 8

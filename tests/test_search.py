@@ -3,11 +3,13 @@ expects, inflected forms match, facets count and narrow, and the JSON form equal
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -215,6 +217,20 @@ def test_pages_of_results(client: TestClient) -> None:
     second = client.get("/search.json", params={"q": "kommunen", "sida": "2"}).json()
     assert second["offset"] == first["limit"]
     assert not {r["iri"] for r in first["results"]} & {r["iri"] for r in second["results"]}
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("kolektivtrafik", "kollektivtrafik"), ("äldreomsrg", "äldreomsorg")])
+def test_a_misspelt_word_that_finds_nothing_gets_a_suggestion(client: TestClient, typed: str, meant: str) -> None:
+    body = client.get("/search.json", params={"q": typed}).json()
+    assert body["total"] == 0 and body["suggestion"] == meant
+    assert client.get("/search.json", params={"q": meant}).json()["total"] > 0, "the suggestion finds something"
+    page = html.unescape(client.get("/search", params={"q": typed}, headers={"accept": "text/html"}).text)
+    assert f'id="suggestion">Menade du <a href="/search?{urlencode({"q": meant})}">{meant}</a>?' in page
+
+
+def test_no_suggestion_when_something_is_found_or_nothing_is_near(client: TestClient) -> None:
+    assert client.get("/search.json", params={"q": "kollektivtrafik"}).json()["suggestion"] is None
+    assert client.get("/search.json", params={"q": "xyzzyq"}).json()["suggestion"] is None
 
 
 def test_a_page_past_the_last_shows_the_last(client: TestClient) -> None:

@@ -11,6 +11,7 @@ Ranking is FTS5's BM25 with the title (names, notation) weighted above the texts
 
 from __future__ import annotations
 
+import difflib
 import sqlite3
 import threading
 import unicodedata
@@ -45,6 +46,8 @@ KIND_WEIGHTS = {"statement": 0.8, "paragraph": 0.9}
 MAX_QUERY_WORDS = 12
 # Most spellings with diacritics one query word is searched as (each prefix-matched).
 MAX_RESPELLINGS = 8
+# How alike (difflib's ratio, 0–1) an indexed stem must be to a word that matched nothing to be suggested instead.
+SUGGEST_CUTOFF = 0.8
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Results:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     any_word: bool = False
     respelled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    suggestion: str | None = None
 
 
 class SearchIndex:
@@ -170,7 +174,40 @@ class SearchIndex:
             facets[name] = self._facet_values(name, counts)
         stems_ = frozenset(t for pair in terms for t in pair)
         hits = [self._hit(rowid, facets_of[rowid], stems_) for rowid in kept[offset : offset + limit]]
-        return Results(query, hits, len(kept), facets, any_word, respelled)
+        suggestion = self._suggest(query) if not matched else None
+        return Results(query, hits, len(kept), facets, any_word, respelled, suggestion)
+
+    def _suggest(self, query: str) -> str | None:
+        """For a query that matched nothing: the query with each word the index does not know replaced by the
+        closest word it does (difflib's ratio at least SUGGEST_CUTOFF, same first letter), as the word stands in
+        an indexed text ("kolektivtrafik" -> "kollektivtrafik"); None when no word could be replaced."""
+        spelling = self._spelling_of_index()
+        out, changed = [], False
+        for _, _, word in words(query):
+            sv = stem(word)
+            if spelling.knows(sv) or spelling.with_diacritics(sv):
+                out.append(word)
+                continue
+            found = next((w for t in spelling.near(sv) if (w := self._word_of(t))), None)
+            out.append(found or word)
+            changed = changed or found is not None
+        return " ".join(out) if changed else None
+
+    def _word_of(self, stem_: str) -> str | None:
+        """A word of an indexed title or text whose stem is `stem_` (lower-cased), or None."""
+        row = (
+            self._db()
+            .execute(
+                "SELECT entry.title, entry.text FROM fts JOIN entry ON entry.id = fts.rowid WHERE fts MATCH ? LIMIT 1",
+                (f"{{title body}} : {_phrase(stem_).rstrip('*')}",),
+            )
+            .fetchone()
+        )
+        for text in row or ():
+            for _, _, word in words(text or ""):
+                if stem(word) == stem_:
+                    return word
+        return None
 
     def _respell(self, terms: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
         """For each Swedish query stem that no indexed stem is or begins with, the indexed spellings it matches
@@ -268,6 +305,19 @@ class _Spelling:
         if i == len(self.terms):
             return False
         return self.terms[i] == stem_ or (len(stem_) >= MIN_PREFIX and self.terms[i].startswith(stem_))
+
+    def near(self, stem_: str) -> list[str]:
+        """Indexed stems that begin with the same letter as `stem_` and are closest to it (difflib's ratio at least
+        SUGGEST_CUTOFF), best first; none for a stem shorter than MIN_PREFIX."""
+        if len(stem_) < MIN_PREFIX:
+            return []
+        start = bisect_left(self.terms, stem_[0])
+        same_letter = []
+        for term in self.terms[start:]:
+            if not term.startswith(stem_[0]):
+                break
+            same_letter.append(term)
+        return difflib.get_close_matches(stem_, same_letter, n=3, cutoff=SUGGEST_CUTOFF)
 
     def with_diacritics(self, stem_: str) -> tuple[str, ...]:
         """The spellings of indexed stems that `stem_` matches once diacritics are dropped (at most

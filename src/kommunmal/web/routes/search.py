@@ -106,6 +106,7 @@ def as_json(site: Site, index: SearchIndex, results: Results, params: dict[str, 
         "total": results.total,
         "any_word": results.any_word,
         "respelled": {typed: list(spellings) for typed, spellings in results.respelled.items()},
+        "suggestion": results.suggestion,
         "offset": (params["sida"] - 1) * PAGE_SIZE,
         "limit": PAGE_SIZE,
         "results": [

@@ -291,3 +291,11 @@ def test_an_ordered_collection_lists_its_members_in_order_on_its_page(client: Te
     data = client.get("/sdg/Goals", params={"format": "json"}).json()
     [row] = [p for p in data["properties"] if p["predicate"].endswith("#memberList")]
     assert row["objects"] == [[f"http://metadata.un.org/sdg/{n}" for n in range(1, 18)]]
+
+
+def test_a_named_graph_marks_the_english_names_it_lists_as_english(client: TestClient) -> None:
+    """The UN KOS names its indicators in English only; listed by the graph's page they are marked lang="en"."""
+    runs = texts(html(client, "/graph/reference/sdg/sdg-kos-goals-targets-indicators"))
+    english = [lang for lang, text in runs if text == "Energy intensity measured in terms of primary energy and GDP"]
+    assert english == ["en"]
+    assert ("sv", "Ingen fattigdom") in runs, "Swedish names stay Swedish"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -181,3 +182,23 @@ def test_a_failing_computation_keeps_nothing() -> None:
     with pytest.raises(LookupError):
         cache.get("r1", "k", fail)
     assert len(cache) == 0 and cache.get("r1", "k", lambda: "ok") == "ok"
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/jamfor/globala-mal", {}),
+        ("/jamfor/globala-mal", {"niva": "delmal"}),
+        ("/jamfor/mal", {"dokument": "ostersund/2024"}),
+    ],
+)
+def test_the_comparison_tables_link_to_pages_on_this_server(http: TestClient, path: str, params: dict) -> None:
+    """The documents, UN goals and goals in the tables are followed on this server (their IRIs are under base_iri,
+    https://w3id.org/kommunmal/, which a server at another public_url does not answer for)."""
+    page = http.get(path, params=params, headers={"accept": "text/html"})
+    table = page.text[page.text.index("<table") : page.text.index("</table>")]
+    hrefs = re.findall(r'href="([^"]+)"', table)
+    assert len(hrefs) > 3
+    assert not [h for h in hrefs if "://" in h], "a table link leaves the server"
+    for href in sorted(set(hrefs))[:12]:
+        assert http.get(href, headers={"accept": "text/html"}).status_code == 200, href

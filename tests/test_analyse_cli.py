@@ -123,3 +123,47 @@ def test_the_picture_heading_stays_inside_the_figure(source: StoreSource) -> Non
         # The heading ends above the drawing.
         lowest = min(t.get_window_extent(renderer).y0 for t in heading)
         assert fig.axes[0].get_window_extent(renderer).y1 <= lowest
+
+
+def test_an_excerpt_document_is_refused_as_an_excerpt_not_as_a_foreign_dataset(
+    release_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "g.png"
+    code = main(["analyse", "--release-dir", str(release_dir), "--document", "ostersund/2023", "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "ostersund/2023" in err and "utdrag" in err and "excerpt" in err
+    assert err.index("utdrag") < err.index("excerpt")  # Swedish first
+    assert "6 mål" in err and "kommunmal compare" in err
+    assert "base IRI" not in err, "the excerpt was taken for a dataset built with another base IRI"
+    assert not out.exists()
+
+
+def test_goals_of_several_documents_in_one_graph_are_pointed_out(
+    many: tuple[Settings, Release], release_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Without --document the goals of every document share nodes by notation (docs/analyst-guide.md); the command
+    says so and how to choose one document, instead of printing a graph of three documents as if it were one."""
+    settings, _release = many
+    out = tmp_path / "g.txt"
+    assert main(["analyse", "--release-dir", str(settings.release_dir), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "målen kommer från 3 måldokument" in err and "--document (" in err and "ostersund/2024" in err
+    assert err.index("mål med samma nummer blir en nod") < err.index("goals with the same notation are one node")
+    args = ["analyse", "--release-dir", str(settings.release_dir), "--document", "ostersund/2024", "--out", str(out)]
+    assert main(args) == 0
+    assert "måldokument" not in capsys.readouterr().err
+    # The embedded release: the 2023 excerpt's goals are left out, so the goals are of one document.
+    assert main(["analyse", "--release-dir", str(release_dir), "--out", str(out)]) == 0
+    assert "måldokument" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("extension", ["txt", "html"])
+def test_measures_are_written_with_a_decimal_comma(release_dir: Path, tmp_path: Path, extension: str) -> None:
+    """The summary and the interactive page are Swedish: 0,190, not 0.190 (weights already read 1,6)."""
+    out = tmp_path / f"g.{extension}"
+    assert main(["analyse", "--release-dir", str(release_dir), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    table = text[text.index("viktad") :] if extension == "txt" else text[text.index("<table>") :]
+    assert re.search(r"\b0,\d{3}\b", table), "no measure with a decimal comma"
+    assert not re.findall(r"\b\d\.\d{3}\b", table), "a measure with a decimal point"

@@ -250,3 +250,52 @@ def test_a_documents_page_links_the_year_comparison_with_its_other_years(client:
         href = re.search(r'href="([^"]+)"', line.group(1)).group(1).replace("&amp;", "&")
         assert href.endswith("/jamfor?from=ostersund/2023&to=ostersund/2024"), href
         assert client.get(href, headers={"accept": "text/html"}).status_code == 200
+
+
+def test_a_texts_language_is_named_in_swedish_not_by_its_eu_authority_iri(client: TestClient) -> None:
+    """The 2023 excerpt's political texts state dct:language with the EU language authority's IRI."""
+    page = html(client, "/doc/ostersund/budget-2023/text/2")
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', page))
+    assert "svenska" in links, "the language is not named"
+    assert links["svenska"] == "http://publications.europa.eu/resource/authority/language/SWE"
+    assert not [t for t in links if t.startswith("http://publications.europa.eu/")], "an IRI as link text"
+
+
+CURIE = re.compile(r"\b(?:dct|dcterms|skos|skosxl|km|kms|kmc|org|rdf|rdfs|owl|prov|dcat|foaf|xsd):[A-Za-z]")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/doc/ostersund/org/finans-och-fastighetsutskottet",
+        "/doc/ostersund/org/kommunstyrelsen",
+        GOAL,
+        "/doc/ostersund/budget-2024/action/invanare-75000-ar-2040",
+    ],
+)
+def test_notes_and_texts_on_pages_name_no_rdf_term(client: TestClient, path: str) -> None:
+    found = [text for _lang, text in texts(html(client, path)) if CURIE.search(text)]
+    assert not found, found
+
+
+def test_an_ordered_collection_lists_its_members_in_order_on_its_page(client: TestClient) -> None:
+    """The UN KOS's skos:memberList of the 17 goals is an RDF list: one numbered list in the list's order, not a
+    chain of blank nodes named rdf:first and rdf:rest."""
+    page = html(client, "/sdg/Goals")
+    [listed] = re.findall(r'<ol class="collection">(.*?)</ol>', page, re.S)
+    members = re.findall(r'<a href="([^"]+)"', listed)
+    assert members == [f"/sdg/{n}" for n in range(1, 18)]
+    shown = " ".join(text for _lang, text in texts(page))
+    for term in ("rdf:first", "rdf:rest", "rdf:nil", "skos:memberList", "skos:OrderedCollection"):
+        assert term not in shown, term
+    data = client.get("/sdg/Goals", params={"format": "json"}).json()
+    [row] = [p for p in data["properties"] if p["predicate"].endswith("#memberList")]
+    assert row["objects"] == [[f"http://metadata.un.org/sdg/{n}" for n in range(1, 18)]]
+
+
+def test_a_named_graph_marks_the_english_names_it_lists_as_english(client: TestClient) -> None:
+    """The UN KOS names its indicators in English only; listed by the graph's page they are marked lang="en"."""
+    runs = texts(html(client, "/graph/reference/sdg/sdg-kos-goals-targets-indicators"))
+    english = [lang for lang, text in runs if text == "Energy intensity measured in terms of primary energy and GDP"]
+    assert english == ["en"]
+    assert ("sv", "Ingen fattigdom") in runs, "Swedish names stay Swedish"

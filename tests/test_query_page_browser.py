@@ -99,3 +99,20 @@ def test_syntax_error_in_swedish_with_line_and_column(page: object, server: str)
     assert re.search(r"Syntaxfel på rad 3, kolumn \d+: ", text), text
     assert pg.locator(".cm-lintRange-error, .cm-lint-marker-error").count() >= 1, "the position is marked"
     pg.screenshot(path=str(SHOTS / "query-error.png"), full_page=True)
+
+
+def test_the_keyboard_leaves_the_editor_as_its_help_says(page: object, server: str) -> None:
+    """Tab indents inside the editor (CodeMirror's indentWithTab), so a keyboard user needs the way out: Esc, then
+    Tab (WCAG 2.1.2, no keyboard trap); the help the editor is described by says so."""
+    pg = page
+    pg.goto(server + "sparql")  # type: ignore[attr-defined]
+    content = pg.locator(".cm-content")
+    help_id = content.get_attribute("aria-describedby")
+    help_text = pg.locator(f"#{help_id}").inner_text()
+    assert "Esc" in help_text and "Tab" in help_text, help_text
+    content.click()
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("() => document.activeElement.classList.contains('cm-content')"), "Tab indents in the editor"
+    pg.keyboard.press("Escape")
+    pg.keyboard.press("Tab")
+    assert not pg.evaluate("() => document.activeElement.classList.contains('cm-content')"), "Esc, Tab leaves it"

@@ -55,3 +55,29 @@ def test_a_long_query_posted_from_the_query_page_gets_the_page(client: TestClien
     assert re.search(r"<p>2 rader\.", r.text), r.text[-1500:]
     program = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert program.headers["content-type"].startswith("application/sparql-results+json")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "said"),
+    [
+        (
+            "/jamfor/globala-mal",
+            {"niva": "x"},
+            "Parametern niva måste vara ett av 'mal' eller 'delmal' (skickat: 'x').",
+        ),
+        (
+            "/analysis/goal-graph.png",
+            {"tier": "x"},
+            "Parametern tier måste vara ett av 'shared', 'related' eller 'both'",
+        ),
+    ],
+)
+def test_the_swedish_message_names_the_choices_in_swedish(
+    client: TestClient, path: str, params: dict, said: str
+) -> None:
+    """Not the pattern (^(mal|delmal)$) nor pydantic's English "or" before the last choice."""
+    r = client.get(path, params=params, headers={"Accept": "text/plain"})
+    assert r.status_code == 400
+    sv = r.text.splitlines()[0]
+    assert said in sv
+    assert "^" not in sv and " or " not in sv

@@ -3,10 +3,13 @@ expects, inflected forms match, facets count and narrow, and the JSON form equal
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -87,6 +90,50 @@ def test_all_words_must_match_else_any(index: SearchIndex) -> None:
     either = index.search("våld xyzzyq", limit=1000)
     assert either.any_word and either.total == index.search("våld", limit=1000).total
     assert index.search("xyzzyq").total == 0
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+@pytest.mark.parametrize(
+    ("typed", "swedish"),
+    [
+        ("aldreomsorg", "äldreomsorg"),
+        ("forskola", "förskola"),
+        ("ostersund", "Östersund"),
+        ("hallbarhet", "hållbarhet"),
+    ],
+)
+def test_a_word_typed_without_a_ring_or_dots_finds_what_the_word_with_them_finds(
+    index: SearchIndex, typed: str, swedish: str
+) -> None:
+    """A reader without a Swedish keyboard types "forskola": the hits of "förskola", its words marked."""
+    plain, proper = index.search(typed, limit=1000), index.search(swedish, limit=1000)
+    assert proper.total > 0 and not proper.respelled
+    assert {h.iri for h in plain.hits} == {h.iri for h in proper.hits}
+    assert plain.respelled, "the results say the word was also searched with å, ä and ö"
+    first = plain.hits[0]
+    marked = [first.title[a:b] for a, b in first.title_marks] + [first.passage[a:b] for a, b in first.marks]
+    assert any(fold(m).startswith(fold(swedish)[:5]) for m in marked), marked
+
+
+def test_a_word_found_as_typed_is_not_respelled(index: SearchIndex) -> None:
+    # "for" (English, and in names) is a word of its own, not "för"; "bostader" is found by its stem "bostad".
+    for typed in ("for", "bostader"):
+        results = index.search(typed, limit=1000)
+        assert results.total > 0 and not results.respelled, typed
+    assert index.search("xyzzyq").respelled == {}
+
+
+def test_the_page_says_the_words_were_also_searched_with_diacritics(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "aldreomsorg"}, headers={"accept": "text/html"}).text
+    assert 'id="respelled"' in page and "Orden söktes även med å, ä och ö." in page
+    assert "<mark>äldreomsorg</mark>" in page.lower() or "äldreomsorg</mark>" in page
+    body = client.get("/search.json", params={"q": "aldreomsorg"}).json()
+    assert body["total"] > 0 and body["respelled"] == {"aldreomsorg": ["äldreomsorg"]}
+    proper = client.get("/search", params={"q": "äldreomsorg"}, headers={"accept": "text/html"}).text
+    assert 'id="respelled"' not in proper
 
 
 def test_facets_count_and_narrow(index: SearchIndex) -> None:
@@ -170,6 +217,30 @@ def test_pages_of_results(client: TestClient) -> None:
     second = client.get("/search.json", params={"q": "kommunen", "sida": "2"}).json()
     assert second["offset"] == first["limit"]
     assert not {r["iri"] for r in first["results"]} & {r["iri"] for r in second["results"]}
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("kolektivtrafik", "kollektivtrafik"), ("äldreomsrg", "äldreomsorg")])
+def test_a_misspelt_word_that_finds_nothing_gets_a_suggestion(client: TestClient, typed: str, meant: str) -> None:
+    body = client.get("/search.json", params={"q": typed}).json()
+    assert body["total"] == 0 and body["suggestion"] == meant
+    assert client.get("/search.json", params={"q": meant}).json()["total"] > 0, "the suggestion finds something"
+    page = html.unescape(client.get("/search", params={"q": typed}, headers={"accept": "text/html"}).text)
+    assert f'id="suggestion">Menade du <a href="/search?{urlencode({"q": meant})}">{meant}</a>?' in page
+
+
+def test_no_suggestion_when_something_is_found_or_nothing_is_near(client: TestClient) -> None:
+    assert client.get("/search.json", params={"q": "kollektivtrafik"}).json()["suggestion"] is None
+    assert client.get("/search.json", params={"q": "xyzzyq"}).json()["suggestion"] is None
+
+
+def test_a_page_past_the_last_shows_the_last(client: TestClient) -> None:
+    """/search?q=…&sida=999 (an old link, a typed number) showed no hits under "Sida 999 av 2"."""
+    first = client.get("/search.json", params={"q": "kommunen"}).json()
+    last = -(-first["total"] // first["limit"])
+    beyond = client.get("/search.json", params={"q": "kommunen", "sida": "999"}).json()
+    assert beyond["offset"] == (last - 1) * first["limit"] and beyond["results"]
+    page = client.get("/search", params={"q": "kommunen", "sida": "999"}, headers={"accept": "text/html"}).text
+    assert f"Sida {last} av {last}" in page and "Sida 999" not in page and 'class="hit"' in page
 
 
 def test_suggestions_while_typing(client: TestClient) -> None:

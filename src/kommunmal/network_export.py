@@ -63,6 +63,12 @@ def fmt_weight(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+def fmt_measure(value: float) -> str:
+    """A measure from 0 to 1 (betweenness, eigenvector centrality, modularity) as Swedish text, three decimals
+    after a decimal comma: 0,190."""
+    return f"{value:.3f}".replace(".", ",")
+
+
 def related_only(g: nx.Graph, d: dict) -> bool:
     """An edge drawn for related commitments only (tier 2): every edge of the related layer, and in `all` an edge
     whose goals share no action but related commitments. Drawn dashed."""
@@ -142,8 +148,8 @@ def write_text(g: nx.Graph, max_pairs: int = 10, max_items: int = 8) -> bytes:
         a = g.nodes[node]
         out.append(
             f"  {a['title']:<{width}}  {fmt_weight(a['weighted_degree']):>6}  {a['degree']:>7}  "
-            f"{a['betweenness']:>9.3f}  "
-            f"{a['eigenvector']:>10.3f}  {a['community']:>5}   [{a['kind_label'] or 'utan målslag'}]"
+            f"{fmt_measure(a['betweenness']):>9}  "
+            f"{fmt_measure(a['eigenvector']):>10}  {a['community']:>5}   [{a['kind_label'] or 'utan målslag'}]"
         )
         if a["top_partners"]:
             out.append(f"  {'':<{width}}  delar mest med: {partners_text(g, node)}")
@@ -172,7 +178,7 @@ def write_text(g: nx.Graph, max_pairs: int = 10, max_items: int = 8) -> bytes:
         out.append("")
         out.append(
             f"Grupper av mål som hänger ihop ({g.graph['community_method']}"
-            + (f", modularitet {g.graph['modularity']:.3f}" if "modularity" in g.graph else "")
+            + (f", modularitet {fmt_measure(g.graph['modularity'])}" if "modularity" in g.graph else "")
             + "):"
         )
         for number, members in sorted(groups.items()):

@@ -10,6 +10,7 @@ from kommunmal.analysis import LAYERS, ranked_goals, ranked_pairs
 from kommunmal.lazy import lazy_import
 from kommunmal.network_export import (
     KIND_COLOURS,
+    fmt_measure,
     fmt_weight,
     layer_names,
     partners_text,
@@ -184,8 +185,8 @@ def write_html(g: nx.Graph) -> bytes:
     rows = "".join(
         f"<tr><td>{html.escape(a['title'])}</td><td>{html.escape(a['kind_label'])}</td>"
         f"<td class=n>{fmt_weight(a['weighted_degree'])}</td><td class=n>{a['degree']}</td>"
-        f"<td class=n>{a['betweenness']:.3f}</td>"
-        f"<td class=n>{a['eigenvector']:.3f}</td><td class=n>{a['community']}</td>"
+        f"<td class=n>{fmt_measure(a['betweenness'])}</td>"
+        f"<td class=n>{fmt_measure(a['eigenvector'])}</td><td class=n>{a['community']}</td>"
         f"<td>{html.escape(partners_text(g, n))}</td></tr>"
         for n in ranked_goals(g)
         for a in [g.nodes[n]]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kommunmal.analysis import LAYER_CHOICES, STRENGTHS, TIERS, analyse, empty_combination
 from kommunmal.cli.common import settings
-from kommunmal.documents import resolve
+from kommunmal.documents import documents, resolve
 from kommunmal.errors import KommunmalError, NotFound
 from kommunmal.integrity import no_release_message
 from kommunmal.network_export import EXPORT_FORMATS, extension_list, format_for_path, render
@@ -100,12 +100,35 @@ def run(args: argparse.Namespace) -> int:
     except NotFound:
         raise NotFound(no_release_message(release_dir) + ", or query a SPARQL endpoint with --endpoint URL") from None
     minimum = min_strength(args.min_strength)
-    document = resolve(source, args.document).iri if args.document else None
+    named = resolve(source, args.document) if args.document else None
+    document = named.iri if named else None
     graph = analyse(source, args.layer, tiers=tiers, min_strength=minimum, document=document)
+    if graph.number_of_nodes() == 0 and named and named.goals:
+        # goals.rq leaves out the goals of an excerpt (kmc:coverage kmc:excerpt): the graph of part of a document
+        # would show missing goals as unconnected ones. The /graph page says the same.
+        raise KommunmalError(
+            f"{named.key} ({named.title}) finns bara som ett utdrag: dess {named.goals} mål ritas inte i målgrafen, "
+            f"som bara ritas för hela måldokument; jämför det med ett annat år med `kommunmal compare` / "
+            f"{named.key} is an excerpt of its goal document: the goal graph is drawn for whole goal documents only "
+            f"(its {named.goals} goals are left out); compare it with another year with `kommunmal compare`"
+        )
     if graph.number_of_nodes() == 0:
         raise KommunmalError(
             f"no goals (km:Goal) found in {source.describe}; is it a kommunmal dataset, and is "
             f"the base IRI ({s.base_iri}) the one it was built with?"
+        )
+    if named is None and len(graph.graph.get("documents", ())) > 1:
+        # docs/analyst-guide.md: goals of several documents with the same notation are one node, and an edge shows
+        # the last pair of goals only. Said here too, where a national release gives 29 municipalities in 12 nodes.
+        count = len(graph.graph["documents"])
+        keys = [d.key for d in documents(source)]
+        example = ", ".join(keys[:3]) + (", …" if len(keys) > 3 else "")
+        print(
+            f"kommunmal analyse: målen kommer från {count} måldokument; mål med samma nummer blir en nod och en kant "
+            f"visar bara det sista målparet. Välj ett måldokument med --document ({example}) / the goals come from "
+            f"{count} goal documents: goals with the same notation are one node and an edge shows the last pair of "
+            "goals only; choose one document with --document",
+            file=sys.stderr,
         )
     data = render(graph, fmt)
     if args.out is None:

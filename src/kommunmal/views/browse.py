@@ -19,7 +19,8 @@ class ActionFilter:
     """What the action index is narrowed to; every field is a URL query parameter of /atgarder (empty: any).
 
     mal: a goal's notation ("1.4"); slag: an action kind's local name ("measurableTarget"); organ: a responsible
-    body's last IRI segment ("kommunstyrelsen"); fn: a UN goal number ("11"); grund: "uttalad" (stated) or
+    body's last IRI segment ("kommunstyrelsen", every municipality's) or its path after /id/
+    ("ostersund/org/kommunstyrelsen", see org_key); fn: a UN goal number ("11"); grund: "uttalad" (stated) or
     "harledd" (inferred), for the SDG and responsibility links (those of `fn`/`organ` when given); malvarde:
     "ja" (has a measurable target value) or "nej"."""
 
@@ -71,12 +72,19 @@ def _actions(store: Store, vocab: str, document: str | None) -> list[dict[str, A
     return sorted(merged.values(), key=lambda a: (code_key(a["goals"][0]["notation"]), sort_key(str(a.get("label")))))
 
 
+def org_key(iri: Any) -> str:
+    """An organisation's `organ` value that names it alone: its IRI's path after /id/ ("ostersund/org/kommunstyrelsen";
+    the last segment, also accepted, is the same for every municipality's Kommunstyrelsen)."""
+    text = str(iri).rstrip("/")
+    return text.split("/id/", 1)[1] if "/id/" in text else local_name(text)
+
+
 def _matches(a: dict[str, Any], f: ActionFilter) -> bool:
     if f.mal and f.mal not in [str(g["notation"]) for g in a["goals"]]:
         return False
     if f.slag and local_name(a.get("kind", "")) != f.slag:
         return False
-    orgs = [o for o in a["orgs"] if local_name(o["org"]) == f.organ] if f.organ else a["orgs"]
+    orgs = [o for o in a["orgs"] if f.organ in (local_name(o["org"]), org_key(o["org"]))] if f.organ else a["orgs"]
     sdgs = [s for s in a["sdgs"] if s["code"] == f.fn] if f.fn else a["sdgs"]
     if (f.organ and not orgs) or (f.fn and not sdgs):
         return False
@@ -139,6 +147,18 @@ def build_actions(store: Store, vocab: str, f: ActionFilter, document: str | Non
         "malvarde": [{"value": "ja", "label": "med mätbart målvärde"}, {"value": "nej", "label": "utan målvärde"}],
     }
     return {"filter": f.active(), "total": len(every), "actions": shown, "facets": facets}
+
+
+def unknown_filter(data: dict[str, Any]) -> tuple[str, str, list[str]] | None:
+    """The first filter of an action index `data` (build_actions) whose value is none of its facet's values, as
+    (parameter, value, the values there are); None when every value is one of them. An unknown value would
+    otherwise narrow the list to nothing while the form showed "alla" for it."""
+    for name, value in data["filter"].items():
+        allowed = [str(o["value"]) for o in data["facets"].get(name, [])]
+        one_body = name == "organ" and data["actions"]  # an organisation named by org_key
+        if value not in allowed and not one_body:
+            return name, value, allowed
+    return None
 
 
 CSV_COLUMNS = ("iri", "namn", "slag", "mål", "ansvariga", "fn_mål", "målvärde", "enhet", "år")

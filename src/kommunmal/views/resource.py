@@ -44,6 +44,33 @@ def sdg_name(iri: URIRef) -> str | None:
     return f"Delmål {sdg_code(code)}" if "." in code else f"Globalt mål {sdg_code(code)}"
 
 
+class RdfList(list):
+    """The members of an RDF collection (rdf:first/rdf:rest from a blank node to rdf:nil), in their order: a page
+    shows them as one numbered list, not as a chain of blank nodes."""
+
+
+def collection(d: Description, head: Any) -> RdfList | None:
+    """The members of the RDF list starting at the blank node `head`, or None when `head` starts no well-formed
+    list (a member missing, a cell with two rests, a cycle)."""
+    if not isinstance(head, BNode):
+        return None
+    cells = {s: {} for s, p, _ in d.triples if p in (RDF.first, RDF.rest)}
+    for s, p, o in d.triples:
+        if s in cells and p in (RDF.first, RDF.rest):
+            if p in cells[s]:
+                return None
+            cells[s][p] = o
+    members, node, seen = RdfList(), head, set()
+    while node != RDF.nil:
+        cell = cells.get(node)
+        if cell is None or node in seen or RDF.first not in cell or RDF.rest not in cell:
+            return None
+        seen.add(node)
+        members.append(cell[RDF.first])
+        node = cell[RDF.rest]
+    return members
+
+
 def properties(d: Description, label: Any, subject: Any = None) -> list[dict[str, Any]]:
     """The triples of `subject` (default: the resource) grouped by predicate: [{predicate, label, objects,
     _names}], rdf:type first then by label; `label(predicate, own_label)` names a predicate, `_names` (left out of
@@ -56,7 +83,8 @@ def properties(d: Description, label: Any, subject: Any = None) -> list[dict[str
     found = []
     for p, values in grouped.items():
         values.sort(key=lambda v: (isinstance(v, Literal) and v.language not in (None, "sv"), str(v)))
-        names = value_names(d, values)
+        values = [members if (members := collection(d, v)) is not None else v for v in values]
+        names = value_names(d, [m for v in values for m in (v if isinstance(v, RdfList) else [v])])
         found.append({"predicate": p, "label": label(p, own_label(d, p)), "objects": values, "_names": names})
     found.sort(key=lambda r: (str(r["predicate"]) != str(RDF.type), r["label"]))
     return found
@@ -78,7 +106,9 @@ def build(d: Description, vocab: str, label: Any) -> dict[str, Any]:
     `blank_nodes` (each with its properties) and `unverified`."""
     kind = next((own_label(d, t) for t in d.types if own_label(d, t)), "")
     name = d.label(d.iri) or f"{kind} {str(d.iri).rstrip('/').rsplit('/', 1)[-1]}".strip()
-    nodes = sorted({o for _, _, o in d.triples if isinstance(o, BNode)}, key=str)
+    # The cells of an RDF list are shown as the list itself (see `collection`), not as blank nodes of their own.
+    cells = {s for s, p, _ in d.triples if p in (RDF.first, RDF.rest)}
+    nodes = sorted({o for _, _, o in d.triples if isinstance(o, BNode) and o not in cells}, key=str)
     return {
         "iri": d.iri,
         "title": name[:1].upper() + name[1:],

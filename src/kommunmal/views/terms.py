@@ -15,12 +15,14 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
 from kommunmal import resources
+from kommunmal.catalog_terms import CONCEPTS, EU, LANGUAGES
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ORG = "http://www.w3.org/ns/org#"
 DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SDMX = "http://purl.org/linked-data/sdmx/2009/"
+EU_LANGUAGE = EU + "language/"
 
 # IRI -> Swedish name, lower case as the other property names on pages (a table cell starts with it).
 TERM_LABELS: dict[str, str] = {
@@ -34,6 +36,7 @@ TERM_LABELS: dict[str, str] = {
     SKOS + "broadMatch": "bredare motsvarighet",
     SKOS + "narrowMatch": "snävare motsvarighet",
     SKOS + "relatedMatch": "närliggande motsvarighet",
+    SKOS + "memberList": "medlemmar i ordning",
     DCT + "issued": "utgiven",
     DCT + "modified": "ändrad",
     DCT + "created": "skapad",
@@ -61,6 +64,9 @@ TERM_LABELS: dict[str, str] = {
     SKOS + "Concept": "begrepp",
     SKOS + "ConceptScheme": "begreppsschema",
     SKOS + "Collection": "samling",
+    SKOS + "OrderedCollection": "ordnad samling",
+    "http://www.w3.org/2008/05/skos-xl#Label": "etikett",
+    ORG + "Membership": "medlemskap",
     DCT + "PeriodOfTime": "tidsperiod",
     "http://www.w3.org/2006/time#ProperInterval": "tidsintervall",
     "http://www.w3.org/ns/dcat#Dataset": "datamängd",
@@ -95,12 +101,17 @@ def _datatype_labels() -> dict[str, str]:
 
 
 def term_label(iri: object) -> str | None:
-    """The Swedish name of `iri` (an IRI or URIRef) for a page: from TERM_LABELS, or for one of kommunmal's
+    """The Swedish name of `iri` (an IRI or URIRef) for a page: from TERM_LABELS, the catalog's EU concepts and
+    languages (kommunmal.catalog_terms), or for one of kommunmal's
     datatypes (an IRI ending in "def/kommunmal#Name") the ontology's Swedish rdfs:label; None when neither has
     one. Reading the ontology files the first time may raise OSError or a Turtle syntax error from rdflib."""
     iri = str(iri)
     if iri in TERM_LABELS:
         return TERM_LABELS[iri]
+    if iri in CONCEPTS:  # the EU and ADMS concepts the catalog uses, by their tables' Swedish labels
+        return CONCEPTS[iri][2]
+    if iri.startswith(EU_LANGUAGE) and iri[len(EU_LANGUAGE) :] in LANGUAGES:  # dct:language of texts: "svenska"
+        return LANGUAGES[iri[len(EU_LANGUAGE) :]][1]
     head, _, name = iri.rpartition("#")
     if (head + "#").endswith(_OWN):
         return _datatype_labels().get(name)

@@ -7,6 +7,7 @@ parameter, the value sent and, for a choice, the values allowed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,9 @@ from kommunmal.formats import FORMATS, JSON_VIEW, Format, negotiate
 from kommunmal.web.render import page
 
 PLAIN = Format("text", "text/plain", "txt", "view", label="text")
-TITLES = {400: ("Felaktig begäran", "Bad request")}
+TITLES = {400: ("Felaktig begäran", "Bad request"), 404: ("Hittades inte", "Not found")}
+# Most goal documents an unknown-document answer lists by name (a national release has hundreds).
+LISTED_DOCUMENTS = 12
 # Swedish for pydantic's error types (pydantic_core ErrorType), with its context values.
 _SWEDISH = {
     "missing": "saknas",
@@ -62,12 +65,45 @@ def unknown_value(request: Request, name: str, value: str, allowed: Sequence[str
     )
 
 
+def unknown_document(request: Request, wanted: str, known: Sequence[str]) -> Response:
+    """404 for a goal document `wanted` (the `dokument`, `from` or `to` parameter) that the release does not hold,
+    naming the form to write and the documents there are by their keys `known` (`ostersund/2024`), at most
+    LISTED_DOCUMENTS of them; the page is there, only the document is not."""
+    listed, rest = ", ".join(known[:LISTED_DOCUMENTS]), len(known) - LISTED_DOCUMENTS
+    more_sv = f" och {rest} till; startsidan listar alla" if rest > 0 else ""
+    more_en = f" and {rest} more; the home page lists them all" if rest > 0 else ""
+    return bad_request(
+        request,
+        f"Det finns inget måldokument {wanted!r} i den här versionen. Ange det som kommun/år; "
+        f"här finns {listed or 'inga'}{more_sv}.",
+        f"There is no goal document {wanted!r} in this release. Give it as municipality/year; "
+        f"there are {listed or 'none'}{more_en}.",
+        status=404,
+    )
+
+
+def _either(choices: Sequence[str]) -> str:
+    """'a', 'b' eller 'c'."""
+    quoted = [repr(c) for c in choices]
+    return ", ".join(quoted[:-1]) + " eller " + quoted[-1] if len(quoted) > 1 else "".join(quoted)
+
+
 def _described(error: dict[str, Any]) -> tuple[str, str]:
     where = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "header")]
     name = ".".join(where) or "?"
     context = {key: value for key, value in (error.get("ctx") or {}).items()}
-    swedish = _SWEDISH.get(error.get("type", ""))
-    said = swedish.format(**context) if swedish else "har ett ogiltigt värde"
+    kind = error.get("type", "")
+    choices = re.fullmatch(r"\^\(([\w-]+(?:\|[\w-]+)+)\)\$", str(context.get("pattern", "")))
+    if kind in ("literal_error", "enum"):
+        # pydantic joins the last choice with English "or": "'actions', 'sdg' or 'all'".
+        context["expected"] = re.sub(r" or (?='[^']*'$)", " eller ", str(context.get("expected", "")))
+    if kind == "string_pattern_mismatch" and choices:
+        # A pattern that only lists choices, ^(mal|delmal)$, is said as the choices.
+        said = "måste vara ett av " + _either(choices.group(1).split("|"))
+    elif swedish := _SWEDISH.get(kind):
+        said = swedish.format(**context)
+    else:
+        said = "har ett ogiltigt värde"
     sent = error.get("input")
     value_sv = f" (skickat: {sent!r})" if sent is not None and error.get("type") != "missing" else ""
     value_en = f" (sent: {sent!r})" if value_sv else ""

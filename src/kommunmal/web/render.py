@@ -22,6 +22,7 @@ from kommunmal.config import Settings
 from kommunmal.formats import FORMATS, JSON_VIEW, RDF_GRAPH_FORMATS, Format, by_parameter, negotiate
 from kommunmal.iris import Iris
 from kommunmal.query_prefixes import COMMON
+from kommunmal.views.browse import org_key
 from kommunmal.views.sparql import jsonable, sdg_code
 from kommunmal.views.swedish import count
 
@@ -177,6 +178,7 @@ def environment() -> jinja2.Environment:
     env.filters["lines"] = lines
     env.filters["number"] = number
     env.filters["antal"] = count
+    env.filters["org_key"] = org_key
     env.filters["sdg"] = sdg_code
     # `label is placeholder(notation)`: a goal's short name that only stands in for its number ("Mål 2").
     env.tests["placeholder"] = lambda label, notation: is_placeholder(str(label or ""), str(notation or ""))

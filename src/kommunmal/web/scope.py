@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import Response
 
 from kommunmal.documents import Document
 from kommunmal.store import Store
 from kommunmal.views.documents import all_documents
+from kommunmal.web import errors
 
 PARAM = "dokument"
 
@@ -52,6 +54,12 @@ def scope(request: Request, store: Store, default_latest: bool = False) -> Scope
     if len(known) == 1 or (default_latest and known):
         return Scope(max(known, key=lambda d: (d.year or 0, d.key)), known)
     return Scope(None, known)
+
+
+def unknown(request: Request, sc: Scope) -> Response:
+    """The 404 for a `dokument` parameter that names no document of the release (`sc.unknown`): it names the
+    value and lists the documents there are."""
+    return errors.unknown_document(request, request.query_params.get(PARAM, ""), [d.key for d in sc.documents])
 
 
 def _documents(request: Request, store: Store) -> list[Document]:

@@ -20,8 +20,10 @@ from kommunmal.release import Release
 from kommunmal.result_cache import ReleaseCache
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
+from kommunmal.web import errors
 from kommunmal.web.deps import get_release, get_settings, get_store, release_cache
 from kommunmal.web.render import csv_response, page
+from kommunmal.web.scope import scope
 
 router = APIRouter()
 GET_HEAD = ["GET", "HEAD"]
@@ -102,8 +104,8 @@ def goal_mapping(
         body = results(request).get(
             release.id, key, lambda: _goal_mapping_body(request, ext, dokument, settings, release, store)
         )
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+    except NotFound:
+        return errors.unknown_document(request, dokument or "", [d.key for d in scope(request, store).documents])
     if ext == "json":
         return Response(body, media_type=MEDIA["json"])
     return HTMLResponse(body)

@@ -22,7 +22,7 @@ from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
 from kommunmal.web.deps import get_release, get_settings, get_store
 from kommunmal.web.render import csv_response
-from kommunmal.web.scope import PARAM, scope
+from kommunmal.web.scope import scope, unknown
 
 nx = lazy_import("networkx")
 
@@ -95,7 +95,7 @@ def goal_graph(
         raise HTTPException(404, f"no goal graph as .{extension}; use one of: " + ", ".join(sorted(BY_EXTENSION)))
     sc = scope(request, store)
     if sc.unknown:
-        raise HTTPException(404, f"no goal document {request.query_params.get(PARAM)!r}; the home page lists them")
+        return unknown(request, sc)
     source = StoreSource(store, settings.vocab, release)
     document = sc.document if sc.explicit else None
     if document is not None:  # read its own graphs only: the whole store at 290 municipalities took minutes

@@ -10,23 +10,34 @@ from rdflib import URIRef
 
 from kommunmal.store import Store
 from kommunmal.views import browse
+from kommunmal.web import errors
 from kommunmal.web.deps import get_store, page_data
 from kommunmal.web.render import Site, csv_response, view
-from kommunmal.web.scope import scope
+from kommunmal.web.scope import scope, unknown
 
 router = APIRouter()
 
 
-def _actions(request: Request, store: Store) -> tuple[dict, str] | None:
+# Most allowed values a 400 for an unknown filter value lists (a national index has hundreds of bodies).
+LISTED_VALUES = 20
+
+
+def _actions(request: Request, store: Store) -> tuple[dict, str] | Response:
+    """The action index's data and query string for this request, or the 404 or 400 response for a document or
+    filter value that is not there."""
     sc = scope(request, store)
     if sc.unknown:
-        return None
+        return unknown(request, sc)
     f = browse.ActionFilter.from_params(request.query_params)
     key = ("actions", tuple(sorted(f.active().items())), sc.iri)
     vocab = request.app.state.settings.vocab
     built = page_data(request).get(
         request.app.state.release.id, key, lambda: browse.build_actions(store, vocab, f, sc.iri)
     )
+    if bad := browse.unknown_filter(built):
+        name, value, allowed = bad
+        listed = allowed[:LISTED_VALUES] + (["…"] if len(allowed) > LISTED_VALUES else [])
+        return errors.unknown_value(request, name, value, listed, ("värde", "value"))
     data = built | {"scope": sc.as_dict()}
     if sc.document is None and len(sc.documents) > 1:
         # Over every document the same commitment can read alike in two municipalities: say whose each one is.
@@ -38,10 +49,8 @@ def _actions(request: Request, store: Store) -> tuple[dict, str] | None:
 @router.get("/atgarder", include_in_schema=False)
 def actions_index(request: Request, store: Store = Depends(get_store)) -> Response:
     found = _actions(request, store)
-    if found is None:
-        from kommunmal.web.routes.pages import not_found
-
-        return not_found(request)
+    if isinstance(found, Response):
+        return found
     data, query = found
     site = Site(request.app.state.settings)
     data = data | _page_of(data["actions"], request.query_params.get("sida", ""), site.url("atgarder"), query)
@@ -85,8 +94,8 @@ def _page_of(actions: list, asked: str, url: str, query: str, key: str = "action
 @router.get("/atgarder.csv", include_in_schema=False)
 def actions_csv(request: Request, store: Store = Depends(get_store)) -> Response:
     found = _actions(request, store)
-    if found is None:
-        return Response("404 Not Found: no such goal document\n", status_code=404, media_type="text/plain")
+    if isinstance(found, Response):
+        return found
     return csv_response(browse.actions_csv(found[0]), "atgarder.csv")
 
 
@@ -94,9 +103,7 @@ def actions_csv(request: Request, store: Store = Depends(get_store)) -> Response
 def organisations_index(request: Request, store: Store = Depends(get_store)) -> Response:
     sc = scope(request, store)
     if sc.unknown:
-        from kommunmal.web.routes.pages import not_found
-
-        return not_found(request)
+        return unknown(request, sc)
     vocab = request.app.state.settings.vocab
     built = page_data(request).get(
         request.app.state.release.id,

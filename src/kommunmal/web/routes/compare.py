@@ -18,6 +18,7 @@ from kommunmal.compare import (
     NoSuchDocument,
     compare,
     documents,
+    resolve,
 )
 from kommunmal.config import Settings
 from kommunmal.formats import FORMATS as TABLE
@@ -25,6 +26,7 @@ from kommunmal.formats import JSON_VIEW, negotiate
 from kommunmal.release import Release
 from kommunmal.sparql_source import StoreSource
 from kommunmal.store import Store
+from kommunmal.web import errors
 from kommunmal.web.deps import get_release, get_settings, get_store
 from kommunmal.web.render import Site, alternates, choose, not_acceptable, page, rdf_response, split_extension
 from kommunmal.web.routes import pages
@@ -49,8 +51,13 @@ def _answer(
         before, after = before or docs[-2].name, after or docs[-1].name
     try:
         comparison = compare(source, before, after)
-    except NoSuchDocument as exc:
-        raise HTTPException(404, str(exc)) from None
+    except NoSuchDocument:
+        try:
+            resolve(source, before)
+            wanted = after
+        except NoSuchDocument:
+            wanted = before
+        return errors.unknown_document(request, wanted, [d.name for d in docs])
     query = f"from={comparison.before.name}&to={comparison.after.name}"
     if fmt == "json":
         body = json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2)

@@ -39,7 +39,7 @@ from kommunmal.web.render import (
     view,
 )
 from kommunmal.web.routes import browse
-from kommunmal.web.scope import PARAM, Scope, scope
+from kommunmal.web.scope import PARAM, Scope, scope, unknown
 
 router = APIRouter()
 router.include_router(browse.router)
@@ -117,6 +117,8 @@ def resource_page(request: Request, d: Description, links: list[tuple[str, str, 
         template, data = "action.html", action.build(store, vocab, d)
     elif types & ORG_TYPES:
         sc = scope(request, store)
+        if sc.unknown:
+            return unknown(request, sc)
         template, data = "organisation.html", organisation.build(store, vocab, d, sc.iri) | {"scope": sc.as_dict()}
     if data is not None:
         data["properties"] = resource.properties(d, predicate_label)
@@ -131,7 +133,7 @@ def resource_page(request: Request, d: Description, links: list[tuple[str, str, 
 def sdg_overview(request: Request, store: Store = Depends(get_store)) -> Response:
     sc = scope(request, store)
     if sc.unknown:
-        return not_found(request)
+        return unknown(request, sc)
     site = Site(request.app.state.settings)
     release: Release = request.app.state.release
     graphs = release.meta.get("graphs", {})
@@ -167,6 +169,8 @@ def sdg_page(code: str, request: Request, store: Store = Depends(get_store)) -> 
     if not kinds:  # an SDG indicator or series: the generic page
         return view(request, "resource.html", resource.build(d, vocab, predicate_label), links=links, d=d)
     sc = scope(request, store)
+    if sc.unknown:
+        return unknown(request, sc)
     is_goal = URIRef(SDGO + "Goal") in kinds
     per_document = sc.document is None and len(sc.documents) > 1
     built = page_data(request).get(
@@ -218,7 +222,9 @@ def graph_page(request: Request, store: Store = Depends(get_store)) -> Response:
     layer = request.query_params.get("lager", "actions")
     if layer not in goal_graph.LAYER_CHOICES:
         return errors.unknown_value(request, "lager", layer, goal_graph.LAYER_CHOICES, ("lager", "layer"))
-    if sc.unknown or sc.document is None:
+    if sc.unknown:
+        return unknown(request, sc)
+    if sc.document is None:
         return not_found(request)
     goals = documents.goal_iris(store, _vocab(request), sc.document.iri)
     graphs = dataset_graphs(sc.document, store.named_graphs(), request.app.state.settings.base_iri)

@@ -105,6 +105,8 @@ def as_json(site: Site, index: SearchIndex, results: Results, params: dict[str, 
         "query": results.query,
         "total": results.total,
         "any_word": results.any_word,
+        "respelled": {typed: list(spellings) for typed, spellings in results.respelled.items()},
+        "suggestion": results.suggestion,
         "offset": (params["sida"] - 1) * PAGE_SIZE,
         "limit": PAGE_SIZE,
         "results": [
@@ -166,14 +168,11 @@ def _search(request: Request, forced_json: bool) -> Response:
         if wants_json:
             return JSONResponse({"error": str(exc)}, status_code=503)
         return page(request, "search.html", status=503, error=str(exc), params=params, results=None)
-    results = index.search(
-        params["q"],
-        kinds=params["kind"],
-        goals=params["goal"],
-        documents=params["document"],
-        limit=PAGE_SIZE,
-        offset=(params["sida"] - 1) * PAGE_SIZE,
-    )
+    results = _results(index, params)
+    last = max(1, -(-results.total // PAGE_SIZE))
+    if params["sida"] > last:  # a page past the end (an old link, a typed number): the last page
+        params["sida"] = last
+        results = _results(index, params)
     if wants_json:
         return JSONResponse(as_json(site, index, results, params), headers={"Vary": "Accept"})
     pages = max(1, -(-results.total // PAGE_SIZE))
@@ -193,6 +192,17 @@ def _search(request: Request, forced_json: bool) -> Response:
         pages=pages,
         search_query=params["q"],
         page_size=PAGE_SIZE,
+    )
+
+
+def _results(index: SearchIndex, params: dict[str, Any]) -> Results:
+    return index.search(
+        params["q"],
+        kinds=params["kind"],
+        goals=params["goal"],
+        documents=params["document"],
+        limit=PAGE_SIZE,
+        offset=(params["sida"] - 1) * PAGE_SIZE,
     )
 
 

@@ -174,8 +174,20 @@ def test_full_disk_during_build_leaves_the_previous_release(release: Release, tm
     _, err = process.communicate(timeout=300)
     assert process.returncode == 2, err
     assert "Nothing was published" in err and "previous release is still current" in err and "Traceback" not in err
+    assert "Free space or choose another folder" in err
     assert _current_state(out) == before
     assert not list(out.glob(".staging-*"))
+
+
+def test_build_into_a_file_says_to_choose_a_folder(tmp_path: Path, capsys) -> None:
+    from kommunmal.cli import main
+
+    target = tmp_path / "release.txt"
+    target.write_text("not a folder", encoding="utf-8")
+    assert main(["build", "--out", str(target), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "Choose another folder with --out DIR" in err and "Free space" not in err  # no space is missing
+    assert target.read_text(encoding="utf-8") == "not a folder"
 
 
 @pytest.mark.server

@@ -247,3 +247,18 @@ def test_the_void_counts_are_those_of_the_store(national: Path, settings: Settin
     }
     assert partitions == {row["class"]: int(row["entities"]) for row in rows("void_classes")}
     assert partitions["http://example.org/OnlyBeta"] == 1
+
+
+def test_the_progress_bar_in_a_log_is_a_line_at_each_tenth(settings: Settings, tmp_path: Path, capsys) -> None:
+    # Redrawn in place ("\r") on a terminal; in a log (pytest's capture is no terminal) one line per tenth, not one
+    # line of a bar per folder.
+    from kommunmal.release_parallel import validate_units
+
+    data = write_units(
+        tmp_path / "data", {f"u{n:02}": f'<{BASE}id/u{n:02}/x> skos:prefLabel "x"@sv .\n' for n in range(25)}
+    )
+    capsys.readouterr()
+    assert validate_units(settings.with_(data_dir=data)).conforms
+    err = capsys.readouterr().err
+    bars = [line for line in err.splitlines() if "dokument," in line]
+    assert "\r" not in err and len(bars) == 10 and bars[-1].startswith("  [" + "#" * 30 + "] 25/25 dokument")

@@ -303,3 +303,11 @@ def test_a_release_without_an_index_says_what_to_do(tmp_path: Path) -> None:
         db.execute("INSERT INTO meta VALUES ('schema', '0')")
     with pytest.raises(NotFound, match="another version"):
         SearchIndex(old)
+
+
+def test_a_goal_named_only_by_its_number_is_titled_once(release: Release) -> None:
+    # The 2023 excerpt's goals are named "Mål 3": their hits were titled "Mål 3 Mål 3".
+    db = sqlite3.connect(release.path / INDEX_FILE)
+    titles = [title for (title,) in db.execute("SELECT title FROM entry WHERE kind = 'goal'")]
+    assert "Mål 3" in titles and "Mål 1.1 Ledning" in titles
+    assert not [t for t in titles if re.fullmatch(r"Mål (\S+) Mål \1", t)]

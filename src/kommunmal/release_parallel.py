@@ -218,7 +218,6 @@ def _each_unit(
             yield futures[key].result()
             done += 1
             _bar(done, len(todo), started)
-    sys.stderr.write("\n")
 
 
 class _Gathered:
@@ -248,10 +247,16 @@ def _merged(parts: list[bytes]) -> Graph:
 
 
 def _bar(done: int, total: int, started: float) -> None:
+    """The progress bar on stderr: redrawn in place on a terminal; in a log (not a terminal), a line at each tenth
+    of the way, where the redrawing wrote one line of hundreds of bars."""
     width = 30
     filled = width * done // total
     elapsed = time.monotonic() - started
-    sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} dokument, {elapsed:.0f} s")
+    bar = f"  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} dokument, {elapsed:.0f} s"
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + bar + ("\n" if done == total else ""))
+    elif done == total or 10 * done // total != 10 * (done - 1) // total:
+        sys.stderr.write(bar + "\n")
     sys.stderr.flush()
 
 

@@ -7,6 +7,7 @@ when restarted), so the last line of a successful build says to restart it.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -56,10 +57,11 @@ def run(args: argparse.Namespace) -> int:
         release, report = build(s, args.out, progress=None if args.quiet else progress, cache=args.cache)
     except OSError as exc:
         # Disk full, no permission, …: build() removed its half-written folder; `current` was never touched.
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
         raise KommunmalError(
             f"could not write the release to {args.out or s.release_dir}: {exc.strerror or exc}"
             f"{f' ({exc.filename})' if exc.filename else ''}. Nothing was published; the previous release "
-            "is still current. Free space or choose another folder with --out DIR"
+            f"is still current. {'Free space or choose' if full else 'Choose'} another folder with --out DIR"
         ) from None
     meta = release.meta
     print(

@@ -87,7 +87,8 @@ def collect(source: SparqlSource) -> tuple[list[Entry], dict[str, tuple[str, str
         goal_labels[row["resource"]] = (notation, name)
         if row.get("document"):
             goal_documents[row["resource"]] = row["document"]
-        e = entry({**row, "goal": row["resource"]}, "goal", f"Mål {notation} {name}".strip())
+        title = f"Mål {notation}" if is_placeholder(name, notation) else f"Mål {notation} {name}"  # not "Mål 3 Mål 3"
+        e = entry({**row, "goal": row["resource"]}, "goal", title.strip())
         e.notation, e.text, e.en = notation, row.get("text", ""), row.get("en", "")
         _add(e.alt, row.get("alt"))
     for row in _rows(source, "search_paragraphs"):

@@ -21,7 +21,7 @@ from kommunmal.validation import Result, _where, display_path
 from kommunmal.vocabulary_space import namespace_of, stray_terms
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_TYPED = re.compile(rb'"((?:[^"\\]|\\.)*)"\^\^<http://www\.w3\.org/2001/XMLSchema#([A-Za-z]+)>')
+_TYPED = b'"^^<' + XSD.encode()  # where an XSD-typed literal's text ends in N-Quads
 
 
 def ill_typed_results(graphs: Iterable[tuple[Path, Graph]], base_iri: str) -> list[Result]:
@@ -72,11 +72,11 @@ def unit_results(
     `nquads` their text, `paths` {graph IRI: file}. The quads are looked at only when the text holds a typed literal
     that is no value of its type, or an IRI under `base_iri` that is neither defined nor an instance's (id/) or a
     graph's (graph/)."""
-    ill = any(is_ill_typed_text(_unescape(text), XSD + name.decode()) for text, name in set(_TYPED.findall(nquads)))
-    own = (base_iri + "id/", base_iri + "graph/", *namespaces)
+    ill = any(is_ill_typed_text(_unescape(text), XSD + name) for text, name in _typed_literals(nquads))
+    outside = rb"<(" + re.escape(base_iri.encode()) + rb"(?!id/|graph/)[^>]*)>"  # not an instance's or a graph's
     stray = base_iri and any(
-        iri not in defined and not iri.startswith(own)
-        for iri in {m.decode() for m in re.findall(rb"<(" + re.escape(base_iri.encode()) + rb"[^>]*)>", nquads)}
+        iri not in defined and not iri.startswith(namespaces)
+        for iri in {m.decode() for m in re.findall(outside, nquads)}
     )
     if not ill and not stray:
         return []
@@ -99,6 +99,21 @@ def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
         return BNode(term.value)
     datatype = None if term.language else URIRef(term.datatype.value)
     return Literal(term.value, lang=term.language, datatype=datatype)
+
+
+def _typed_literals(nquads: bytes) -> set[tuple[bytes, str]]:
+    """(text as written, XSD datatype's local name) of each XSD-typed literal in `nquads`. Found from the end of the
+    literal back to its opening quote: a regular expression over the whole text took 110 ms a unit."""
+    found = set()
+    at = nquads.find(_TYPED)
+    while at >= 0:
+        start = nquads.rfind(b'"', 0, at)
+        while start > 0 and nquads[start - 1 : start] == b"\\":  # an escaped quote inside the text
+            start = nquads.rfind(b'"', 0, start - 1)
+        end = nquads.find(b">", at)
+        found.add((nquads[start + 1 : at], nquads[at + len(_TYPED) : end].decode()))
+        at = nquads.find(_TYPED, end)
+    return found
 
 
 def _unescape(text: bytes) -> str:

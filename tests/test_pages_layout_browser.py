@@ -104,27 +104,32 @@ def test_cards_on_a_phone_name_only_fields_with_a_value(browser: object, server:
     assert not empty, f"labels shown without a value: {sorted(set(empty))}"
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_similar_goals_table_breaks_no_word(browser: object, many_server: str, width: int) -> None:
+def split_words(browser: object, url: str, width: int, cells: str, shot: str) -> tuple[list, int]:
+    """(words split over lines in the `cells` of the page at `url`, how far the page scrolls sideways), at `width`
+    px; a screenshot is kept as `shot`."""
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
     pg = context.new_page()
-    pg.goto(many_server + "jamfor/mal?dokument=ostersund/2024")
-    assert pg.locator("main table tbody tr").count() > 0
-    split = pg.locator("main table td").evaluate_all(SPLIT_WORDS_JS)
-    pg.screenshot(path=str(SHOTS / f"similar-goals-{width}.png"), full_page=True)
+    pg.goto(url)
+    assert pg.locator(cells).count() > 0
+    split = pg.locator(cells).evaluate_all(SPLIT_WORDS_JS)
+    overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    pg.screenshot(path=str(SHOTS / shot), full_page=True)
     context.close()
+    return split, overflow
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_similar_goals_table_breaks_no_word(browser: object, many_server: str, width: int) -> None:
+    url = many_server + "jamfor/mal?dokument=ostersund/2024"
+    split, _ = split_words(browser, url, width, "main table tbody td", f"similar-goals-{width}.png")
     assert not split, f"words split over lines: {split[:8]}"
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_year_comparison_table_breaks_no_word(browser: object, server: str, width: int) -> None:
     """The goals' numbers and names in /jamfor ("Mål 1", "1.5 Infrastruktur") and the years heading the columns."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="sv-SE")  # type: ignore[attr-defined]
-    pg = context.new_page()
-    pg.goto(server + "jamfor?from=ostersund/2023&to=ostersund/2024")
-    split = pg.locator("main table.compact, main table.compare").locator("th, td").evaluate_all(SPLIT_WORDS_JS)
-    overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    pg.screenshot(path=str(SHOTS / f"compare-years-{width}.png"), full_page=True)
-    context.close()
+    url = server + "jamfor?from=ostersund/2023&to=ostersund/2024"
+    cells = "main table.compact th, main table.compact td, main table.compare th, main table.compare td"
+    split, overflow = split_words(browser, url, width, cells, f"compare-years-{width}.png")
     assert not split, f"words split over lines: {split[:8]}"
     assert overflow <= 0

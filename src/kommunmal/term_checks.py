@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from kommunmal.typed_literals import ill_typed, is_ill_typed_text, literal_messages
-from kommunmal.validation import Result, _where, display_path
+from kommunmal.validation import Result, _where, display_path, term_violation
 from kommunmal.vocabulary_space import namespace_of, stray_terms
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -49,14 +49,10 @@ def stray_term_results(
     results = []
     for term, (paths, near) in stray_terms(graphs, base_iri, namespaces, defined).items():
         sv, en = f"; menade du <{near}>?" if near else "", f"; did you mean <{near}>?" if near else ""
-        results.append(
-            Result.violation(
-                term,
-                f"Okänd term: {namespace_of(term)} är ingen av vokabulärens namnrymder; rätta @prefix-raden{sv}",
-                f"Unknown term: {namespace_of(term)} is no namespace of the vocabulary; correct the @prefix line{en}",
-                tuple(sorted(_where(p, term, base_iri) for p in paths)),
-            )
-        )
+        namespace = namespace_of(term)
+        sv = f"Okänd term: {namespace} är ingen av vokabulärens namnrymder; rätta @prefix-raden{sv}"
+        en = f"Unknown term: {namespace} is no namespace of the vocabulary; correct the @prefix line{en}"
+        results.append(term_violation(term, sv, en, paths, base_iri))
     return results
 
 

@@ -275,15 +275,16 @@ def unknown_term_results(
         near = difflib.get_close_matches(local, known, n=2, cutoff=0.75)
         hint_sv = f"; menade du {' eller '.join(near)}?" if near else ""
         hint_en = f"; did you mean {' or '.join(near)}?" if near else ""
-        results.append(
-            Result.violation(
-                term,
-                f"Okänd term {local}: vokabulären definierar den inte{hint_sv}",
-                f"Unknown term {local}: the vocabulary does not define it{hint_en}",
-                tuple(sorted(_where(p, term, base_iri) for p in paths)),
-            )
-        )
+        sv = f"Okänd term {local}: vokabulären definierar den inte{hint_sv}"
+        en = f"Unknown term {local}: the vocabulary does not define it{hint_en}"
+        results.append(term_violation(term, sv, en, paths, base_iri))
     return results
+
+
+def term_violation(term: str, sv: str, en: str, paths: Iterable[Path], base_iri: str) -> Result:
+    """A Violation about the term IRI `term` with the messages `sv` and `en`, naming each of `paths` and the line
+    there that writes the term."""
+    return Result.violation(term, sv, en, tuple(sorted(_where(p, term, base_iri) for p in paths)))
 
 
 def ill_typed_literals(dataset: Dataset, sources: list[Source], base_iri: str = "") -> list[Result]:

@@ -197,6 +197,16 @@ def test_a_document_without_recorded_actions_says_so_instead_of_counting_zeros(c
     }
 
 
+def test_the_goal_graph_of_an_excerpt_offers_no_downloads(client: TestClient) -> None:
+    # The page says the excerpt's graph is empty; it went on to offer it as JSON, GraphML, GEXF, CSV, PNG and SVG.
+    def section(path: str) -> str:
+        return html(client, path).split('id="dl-heading"', 1)[1].split("</section>", 1)[0]
+
+    excerpt = section("/graph?dokument=ostersund/2023")
+    assert "goal-graph." not in excerpt and "Ett utdrag har ingen målgraf att ladda ner." in excerpt
+    assert "goal-graph.graphml" in section("/graph?dokument=ostersund/2024")
+
+
 def test_a_goal_named_only_by_its_number_is_headed_once(client: TestClient) -> None:
     # The 2023 excerpt gives its goals no names ("Mål 2" stands in): the card read "2 Mål 2 Goal 2".
     headings = [

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from kommunmal.typed_literals import ill_typed, is_ill_typed_text, literal_messages
 from kommunmal.validation import Result, _where, display_path, term_violation
@@ -87,8 +87,6 @@ def unit_results(
 
 
 def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
-    from rdflib import BNode
-
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

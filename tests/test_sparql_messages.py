@@ -106,3 +106,33 @@ def test_update_sent_as_query_is_refused_in_swedish_first(client: TestClient, me
     sv, en = r.text.strip().split("\n")
     assert sv.startswith("Uppdateringar tas inte emot") and "skrivskyddad" in sv
     assert "Updates are not accepted" in en and "read-only" in en
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "swedish", "english"),
+    [
+        ({"method": "PUT"}, 405, "PUT går inte här; använd GET eller POST", "PUT is not allowed"),
+        (
+            {"method": "POST", "content": b"x", "headers": {"Content-Type": "text/plain"}},
+            415,
+            "POST kräver Content-Type",
+            "POST needs Content-Type",
+        ),
+        (
+            {"method": "POST", "content": b"", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+            400,
+            "Ingen fråga: skicka SPARQL-frågan",
+            "no query: send the SPARQL query",
+        ),
+        ({"method": "GET", "params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "Bara en parameter", "exactly"),
+    ],
+)
+def test_protocol_errors_are_swedish_first(
+    client: TestClient, request_kwargs: dict, status: int, swedish: str, english: str
+) -> None:
+    # They were English only; syntax errors, updates and 406s were already Swedish first.
+    kwargs = dict(request_kwargs)
+    r = client.request(kwargs.pop("method"), "/sparql", **kwargs)
+    assert r.status_code == status
+    sv, en = r.text.strip().split("\n")
+    assert sv.startswith(swedish) and en.startswith(english), r.text

@@ -19,6 +19,11 @@ READ_ONLY = "Denna ändpunkt är skrivskyddad / this endpoint is read-only: SPAR
 REMEMBERED_CHARS = 8192
 
 
+def bilingual(sv: str, en: str) -> str:
+    """A protocol error's text: the Swedish line first, then the English one (as the 400 and 406 answers)."""
+    return f"{sv}\n{en}"
+
+
 class ProtocolError(Exception):
     """A request the protocol refuses: answered with `status`, `message` as text/plain, and extra `headers`
     ((name, value) byte pairs, e.g. Allow, Retry-After)."""
@@ -71,7 +76,9 @@ def _parse(raw: bytes) -> tuple[tuple[str, str], ...]:
     try:
         return tuple(parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict"))
     except UnicodeDecodeError:
-        raise ProtocolError(400, "parameters must be UTF-8 (percent-encoded)") from None
+        raise ProtocolError(
+            400, bilingual("Parametrarna måste vara UTF-8 (procentkodade)", "parameters must be UTF-8, percent-encoded")
+        ) from None
 
 
 def query_text(raw: bytes) -> str:
@@ -79,7 +86,9 @@ def query_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProtocolError(400, f"the query is not UTF-8 (byte {exc.start})") from None
+        raise ProtocolError(
+            400, bilingual(f"Frågan är inte UTF-8 (byte {exc.start})", f"the query is not UTF-8 (byte {exc.start})")
+        ) from None
 
 
 def media_type_of(value: str) -> tuple[str, str | None]:
@@ -100,17 +109,17 @@ async def read_body(receive: Any, headers: dict[str, str], limit: int) -> bytes:
     if declared is not None:
         with contextlib.suppress(ValueError):
             if int(declared) > limit:
-                raise ProtocolError(413, f"the request body is larger than {limit} bytes")
+                raise ProtocolError(413, _too_large(limit))
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise ProtocolError(400, "the client went away")
+            raise ProtocolError(400, bilingual("Klienten avbröt förfrågan", "the client went away"))
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise ProtocolError(413, f"the request body is larger than {limit} bytes")
+            raise ProtocolError(413, _too_large(limit))
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
@@ -123,3 +132,7 @@ def etag_matches(if_none_match: str | None, etag: bytes) -> bool:
         return False
     tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
     return "*" in tags or etag.decode() in tags
+
+
+def _too_large(limit: int) -> str:
+    return bilingual(f"Förfrågans kropp är större än {limit} byte", f"the request body is larger than {limit} bytes")

@@ -47,6 +47,7 @@ from kommunmal.web.sparql_request import (
     READ_ONLY,
     UPDATE,
     ProtocolError,
+    bilingual,
     etag_matches,
     headers_of,
     media_type_of,
@@ -128,7 +129,11 @@ async def endpoint(scope: dict, receive: Any, send: Any) -> None:
     query = ""
     try:
         if ep is None:
-            raise ProtocolError(503, "the query workers are not running", [(b"retry-after", b"5")])
+            raise ProtocolError(
+                503,
+                bilingual("Frågeprocesserna är inte igång; försök igen", "the query workers are not running; retry"),
+                [(b"retry-after", b"5")],
+            )
         status, body, out, query = await _handle(ep, scope, receive, method, headers)
     except ProtocolError as exc:
         status, body, out = exc.status, (exc.message + "\n").encode(), exc.headers
@@ -158,19 +163,32 @@ async def _handle(
     if method == "OPTIONS":
         return 204, b"", preflight_headers(headers), ""
     if method not in ("GET", "HEAD", "POST"):
-        raise ProtocolError(405, f"{method} is not allowed here; use GET or POST", [(b"allow", ALLOW.encode())])
+        raise ProtocolError(
+            405,
+            bilingual(f"{method} går inte här; använd GET eller POST", f"{method} is not allowed; use GET or POST"),
+            [(b"allow", ALLOW.encode())],
+        )
     params = parse_params(scope["query_string"])
     if method == "POST":
         content_type = headers.get("content-type", "")
         media, charset = media_type_of(content_type)
         if charset not in (None, "utf-8", "utf8"):
-            raise ProtocolError(400, f"charset {charset} is not accepted: SPARQL requests are UTF-8")
+            raise ProtocolError(
+                400,
+                bilingual(
+                    f"Teckenkodningen {charset} godtas inte: SPARQL-förfrågningar är UTF-8",
+                    f"charset {charset} is not accepted: SPARQL requests are UTF-8",
+                ),
+            )
         if media == UPDATE:
             raise ProtocolError(403, READ_ONLY)
         if media not in (FORM, QUERY):
             raise ProtocolError(
                 415,
-                f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'}",
+                bilingual(
+                    f"POST kräver Content-Type {FORM} eller {QUERY}, inte {content_type or 'ingen'}",
+                    f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'}",
+                ),
                 [(b"accept-post", f"{FORM}, {QUERY}".encode())],
             )
         raw = await read_body(receive, headers, ep.settings.max_body_bytes)
@@ -185,10 +203,18 @@ async def _handle(
     accept = headers.get("accept")
     if not queries:
         if method == "POST":
-            raise ProtocolError(400, "no query: send the SPARQL query in the 'query' parameter or as the body")
+            raise ProtocolError(
+                400,
+                bilingual(
+                    "Ingen fråga: skicka SPARQL-frågan i parametern 'query' eller som förfrågans kropp",
+                    "no query: send the SPARQL query in the 'query' parameter or as the body",
+                ),
+            )
         return _without_query(ep, accept, override, headers)
     if len(queries) > 1:
-        raise ProtocolError(400, "exactly one 'query' parameter is allowed")
+        raise ProtocolError(
+            400, bilingual("Bara en parameter 'query' är tillåten", "exactly one 'query' parameter is allowed")
+        )
     query = queries[0]
     info = ep.inspect(query)
     results_fmt, graph_fmt, html = ep.negotiate(accept, override)
@@ -272,9 +298,9 @@ def _without_query(
         accept = pair[1].media_type
     fmt = negotiate(accept, RDF_GRAPH_FORMATS, FORMATS["turtle"])
     if fmt is None:
-        raise ProtocolError(
-            406, "the service description is RDF: accept " + ", ".join(f.media_type for f in RDF_GRAPH_FORMATS)
-        )
+        offered = ", ".join(f.media_type for f in RDF_GRAPH_FORMATS)
+        sv, en = f"Tjänstebeskrivningen är RDF: godta {offered}", f"the service description is RDF: accept {offered}"
+        raise ProtocolError(406, bilingual(sv, en))
     body = ep.service_description(fmt)
     etag = (
         b'"sd-'

@@ -24,16 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import VOID
 
 from kommunmal import __version__, build_lock, software, store_reuse
 from kommunmal.config import Settings
 from kommunmal.dataset import Source, load, union_graph
 from kommunmal.errors import NotConformant, NotFound
 from kommunmal.formats import FORMATS
-from kommunmal.iris import Iris
 from kommunmal.query_cost import STATS_FILE, Stats
 from kommunmal.validation import Report, load_shapes, validate
 from kommunmal.views.swedish import count
@@ -237,7 +235,7 @@ def _write_parallel(
 
     # The workers wrote the per-document dumps while validating (kommunmal.unit_validation).
     extras = tuple(extra for extra in release_extras() if extra is not write_document_dumps)
-    rp.write_outputs(
+    triples = rp.write_outputs(
         settings,
         staging,
         _prefixes(settings),
@@ -248,8 +246,6 @@ def _write_parallel(
         load=load,
     )
     quads = loaded[0]
-    void = Graph().parse(staging / "void.ttl", format="turtle")
-    triples = int(void.value(URIRef(Iris(settings.base_iri).dataset), VOID.triples))
     release_id = identifier(settings, digest)
     _finish(settings, staging, say, release_id, digest, triples, quads, sources, len(report.warnings), extras=False)
     return release_id, report

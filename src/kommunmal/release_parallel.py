@@ -269,8 +269,9 @@ def write_outputs(
     description: tuple[list[Source], dict[str, int]] | None = None,
     meanwhile: Callable[[], object] | None = None,
     load: Callable[[], object] | None = None,
-) -> None:
-    """The other dumps, the store's statistics and description, and the release extras, each in its own process.
+) -> int | None:
+    """The other dumps, the store's statistics and description, and the release extras, each in its own process;
+    returns the union graph's triples (as void.ttl gives them), None without `description`.
 
     `folder/kommunmal.nq` must hold the dataset and `folder/store` be closed for writing, or with `load`, be filled
     by `load` in this process while the tasks that read the N-Quads file only run (the dumps; the store's bulk load
@@ -287,6 +288,7 @@ def write_outputs(
     if description is not None:
         from_store.append((_statistics, (folder,)))
     started = time.monotonic()
+    triples = None
     with ProcessPoolExecutor(min(len(from_file) + len(from_store), os.cpu_count() or 1)) as pool:
         futures = {pool.submit(function, *args): (function, args) for function, args in from_file}
         if load is not None:
@@ -299,8 +301,10 @@ def write_outputs(
             function, args = futures[future]
             say(f"  {_task_name(function, args)} ({time.monotonic() - started:.0f} s)")
             if function is _dump_union and description is not None:
+                triples = result[0]
                 _write_void(settings, folder, description, *result)
                 say(f"  VoID ({time.monotonic() - started:.0f} s)")
+    return triples
 
 
 def _statistics(folder: Path) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
 from kommunmal.config import Settings
 from kommunmal.formats import FORMATS
 from kommunmal.iris import Iris
 from kommunmal.query import GRAPH_FORMATS, RESULTS_FORMATS
 from kommunmal.query_prefixes import standard_prefixes
-from kommunmal.release import VOID, Release
+from kommunmal.release import Release
 from kommunmal.store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

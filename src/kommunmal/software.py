@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -23,9 +24,11 @@ from kommunmal.config import Settings
 LIBRARIES = ("shacl", "pyshacl-turbo", "pyshacl", "rdflib")
 
 
+@cache
 def code_digest() -> str:
     """SHA-256 (64 hex digits) over kommunmal's Python modules and SPARQL queries (path and bytes, sorted by path):
-    a changed check gives other results under the same version number."""
+    a changed check gives other results under the same version number. Read once per process (a build needs it
+    for the unit cache's keys, the release id and release.json)."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".rq") and p.is_file()):

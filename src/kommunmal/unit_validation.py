@@ -39,6 +39,7 @@ from kommunmal.validation import (
     report_results,
     sources_base_iri,
     unknown_term_results,
+    unreported,
     vocabulary_terms,
 )
 
@@ -158,9 +159,7 @@ def validate_unit(key: str, sources: list[Source], keys: list[str], folder: Path
 
     results = report_results(report, _STATE["shapes"], locate)
     results += _unknown_terms(quads, nquads, paths, base)
-    shown = {(r.focus, r.path, r.value) for r in results if r.severity == "Violation"}
-    checked = unit_results(quads, nquads, paths, base, *_STATE["vocabulary"])
-    results += [r for r in checked if (r.focus, r.path, r.value) not in shown]  # as `validation.validate` does
+    results += unreported(results, unit_results(quads, nquads, paths, base, *_STATE["vocabulary"]))
     minted = settings.base_iri + "id/"
     elsewhere = sorted(
         {iri for s in subjects if s.startswith("<" + minted) and minted_in(iri := s[1:-1], settings.base_iri) != key}

@@ -158,11 +158,15 @@ def validate(
     )
     if dataset is not None and sources:
         results += unknown_terms(dataset, sources, base_iri)
-        shown = {(r.focus, r.path, r.value) for r in results if r.severity == "Violation"}
-        results += [
-            r for r in ill_typed_literals(dataset, sources, base_iri) if (r.focus, r.path, r.value) not in shown
-        ]
+        results += unreported(results, ill_typed_literals(dataset, sources, base_iri))
     return Report(results=results, graph=report_graph)
+
+
+def unreported(results: list[Result], more: list[Result]) -> list[Result]:
+    """Those of `more` that no Violation of `results` reports already (same focus, path and value): a shape's
+    sh:datatype and the check of typed literals find the same ill-typed value."""
+    shown = {(r.focus, r.path, r.value) for r in results if r.severity == "Violation"}
+    return [r for r in more if (r.focus, r.path, r.value) not in shown]
 
 
 def blank_subject_files(subjects_files: dict) -> set:
@@ -335,11 +339,12 @@ def restricted(report: Report, given: Iterable[Source], caused: Callable[[Result
     those files (the graph stays whole); with `caused`, also the results about nodes of other files for which it
     is true, naming those files (`caused_by`)."""
     mine = {display_path(g.path) for g in given}
-    kept = [
-        replace(r, files=tuple(f for f in r.files if _file(f) in mine)) if any(_file(f) in mine for f in r.files) else r
-        for r in report.results
-        if any(_file(f) in mine for f in r.files) or (caused is not None and caused(r))
-    ]
+    kept = []
+    for r in report.results:
+        if own := tuple(f for f in r.files if _file(f) in mine):
+            kept.append(replace(r, files=own))
+        elif caused is not None and caused(r):
+            kept.append(r)
     return Report(results=kept, graph=report.graph)
 
 

@@ -97,7 +97,7 @@ def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
 
 def _typed_literals(nquads: bytes) -> set[tuple[bytes, str]]:
     """(text as written, XSD datatype's local name) of each XSD-typed literal in `nquads`. Found from the end of the
-    literal back to its opening quote: a regular expression over the whole text took 110 ms a unit."""
+    literal back to its opening quote: a regular expression over the whole text cost as much as the SHACL engine."""
     found = set()
     at = nquads.find(_TYPED)
     while at >= 0:

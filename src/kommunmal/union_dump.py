@@ -49,8 +49,8 @@ _RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 class UnionCounts:
     """The VoID counts of a union graph, from its N-Triples lines (each triple once) as `union_ntriples` writes
     them: `triples`, distinct subjects (`entities`) and, per class IRI, the subjects typed with it (`classes`); the
-    figures of queries/void_counts.rq and void_classes.rq over the store, without a pass over the store (which cost
-    6.6 s of CPU at 290 municipalities, scripts/build_parts.py)."""
+    figures of queries/void_counts.rq and void_classes.rq over the store, without those two passes over the store
+    after its load."""
 
     def __init__(self) -> None:
         self.triples = 0
